@@ -1,0 +1,1 @@
+//! CoNLL-U reader (gold tokenization and sentences for evaluation).

@@ -1,0 +1,1 @@
+//! Output record shapes: serialization lives here, not in the core types.
