@@ -1,1 +1,303 @@
-fn main() {}
+//! The `dyad` command line: argument parsing and wiring only.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use dyad::pipeline::{self, Annotator, RunConfig, RunStats};
+use dyad_core::{Doc, RecordError};
+use dyad_io::output;
+use dyad_io::read::{self, InputFormat, ReaderConfig, Record};
+
+/// dyad turns news articles into structured political event data.
+#[derive(Debug, Parser)]
+#[command(name = "dyad", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Segment and tokenize articles; one record per article on stdout.
+    Annotate {
+        /// Files, directories (read recursively) or `-` for standard input.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Run the whole pipeline on the bundled sample corpus (data/sample).
+    Demo {
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Score dyad against gold data.
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
+    /// Train a model from gold data.
+    Train {
+        #[command(subcommand)]
+        what: TrainCommand,
+    },
+    /// Measure the throughput of each stage (median of several runs).
+    Bench {
+        /// Input files (JSONL, text or HTML); without any, a generated 1 MB news-like corpus.
+        inputs: Vec<PathBuf>,
+        /// Size in bytes of the generated corpus.
+        #[arg(long, default_value_t = 1_000_000)]
+        corpus_bytes: usize,
+        /// Write the generated corpus to this file and exit.
+        #[arg(long)]
+        write_corpus: Option<PathBuf>,
+        /// Timed runs per stage.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Worker threads for the end-to-end stage (0 = one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EvalCommand {
+    /// Sentence boundaries against a CoNLL-U file; ends with `sentences: P=… R=… F1=…`.
+    Sentences {
+        /// The gold CoNLL-U file.
+        #[arg(long)]
+        conllu: PathBuf,
+    },
+    /// Tokens against a CoNLL-U file's words; ends with `tokens: P=… R=… F1=…`.
+    Tokens {
+        /// The gold CoNLL-U file.
+        #[arg(long)]
+        conllu: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TrainCommand {
+    /// The sentence-boundary model.
+    Segmenter {
+        /// Training CoNLL-U files (repeat the flag).
+        #[arg(long = "train", required = true)]
+        train: Vec<PathBuf>,
+        /// Where to write the model.
+        #[arg(long, default_value = "models/segmenter/boundary.bin")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// One JSON object per article.
+    Jsonl,
+    /// Human-readable: one line per sentence, tokens separated by `|`.
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum InputFormatArg {
+    /// Decide per file from its extension (stdin: from its first bytes).
+    Auto,
+    /// One article per file.
+    Text,
+    /// One JSON article per line.
+    Jsonl,
+    /// One HTML page per file.
+    Html,
+    /// PETRARCH/TABARI XML records.
+    Petrarch,
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    format: Format,
+    /// Format of the inputs.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
+    input_format: InputFormatArg,
+    /// Worker threads (0 = one per core). Output is identical whatever the count.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Articles larger than this many bytes are refused as error records.
+    #[arg(long, default_value_t = 2_000_000)]
+    max_article_bytes: usize,
+    /// Include the article text in JSONL output.
+    #[arg(long)]
+    with_text: bool,
+    /// Also write error records as JSON lines to this file.
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// No progress bar and no summary on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl RunArgs {
+    fn reader_config(&self) -> ReaderConfig {
+        let format = match self.input_format {
+            InputFormatArg::Auto => InputFormat::Auto,
+            InputFormatArg::Text => InputFormat::Text,
+            InputFormatArg::Jsonl => InputFormat::Jsonl,
+            InputFormatArg::Html => InputFormat::Html,
+            InputFormatArg::Petrarch => InputFormat::Petrarch,
+        };
+        ReaderConfig { max_article_bytes: self.max_article_bytes, format }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("dyad: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Annotate { inputs, run } => {
+            let records = read::open(&inputs, &run.reader_config());
+            annotate(records, &run)
+        }
+        Command::Demo { run } => {
+            let records = dyad::sample::records(&run.reader_config());
+            annotate(Box::new(records.into_iter()), &run)
+        }
+        Command::Eval { what } => {
+            let segmenter = dyad_text::Segmenter::new();
+            let score = match what {
+                EvalCommand::Sentences { conllu } => dyad::eval::sentences(&conllu, &segmenter)?,
+                EvalCommand::Tokens { conllu } => dyad::eval::tokens(&conllu, &segmenter)?,
+            };
+            println!("{score}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Train { what } => match what {
+            TrainCommand::Segmenter { train, out } => {
+                println!("{}", dyad::eval::train_segmenter(&train, &out)?);
+                Ok(ExitCode::SUCCESS)
+            }
+        },
+        Command::Bench { inputs, corpus_bytes, write_corpus, runs, threads } => {
+            let config = dyad::bench::BenchConfig { runs, threads };
+            if inputs.is_empty() {
+                let corpus = dyad::bench::generate_corpus(corpus_bytes);
+                if let Some(path) = write_corpus {
+                    std::fs::write(&path, &corpus)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    return Ok(ExitCode::SUCCESS);
+                }
+                print!("{}", dyad::bench::run("generated.jsonl", corpus.as_bytes(), InputFormat::Jsonl, &config)?);
+            } else {
+                for path in inputs {
+                    let bytes = std::fs::read(&path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    println!("# input: {}", path.display());
+                    let name = path.display().to_string();
+                    print!("{}", dyad::bench::run(&name, &bytes, InputFormat::Auto, &config)?);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn annotate(records: Box<dyn Iterator<Item = Record> + Send>, args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut errors = match &args.errors {
+        Some(path) => Some(BufWriter::new(
+            File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => None,
+    };
+    let progress = (!args.quiet && io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} articles  {per_sec}  {elapsed}")
+                .expect("a valid progress template"),
+        );
+        bar
+    });
+    let config = RunConfig { threads: args.threads };
+    let annotator = Annotator::new();
+    let stats = pipeline::run(&annotator, records, config, |record: Result<&Doc, &RecordError>| {
+        match record {
+            Ok(doc) => {
+                match args.format {
+                    Format::Jsonl => output::write_jsonl(&mut out, doc, args.with_text)?,
+                    Format::Text => output::write_text(&mut out, doc)?,
+                }
+                for d in doc.diagnostics.iter().filter(|d| d.severity == dyad_core::Severity::Warning) {
+                    let line = format!("dyad: warning: {}: {}: {}", doc.article.origin, d.code, d.message);
+                    match &progress {
+                        Some(bar) => bar.println(line),
+                        None if !args.quiet => eprintln!("{line}"),
+                        None => {}
+                    }
+                }
+            }
+            Err(e) => {
+                let line = format!("dyad: error: {e}");
+                match &progress {
+                    Some(bar) => bar.println(line),
+                    None => eprintln!("{line}"),
+                }
+                if let Some(w) = errors.as_mut() {
+                    serde_json::to_writer(&mut *w, &output::ErrorRecord::from_error(e))?;
+                    w.write_all(b"\n")?;
+                }
+            }
+        }
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+        Ok::<(), anyhow::Error>(())
+    })?;
+    out.flush()?;
+    if let Some(mut w) = errors {
+        w.flush()?;
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    if !args.quiet {
+        summary(&stats, started.elapsed().as_secs_f64());
+    }
+    Ok(if stats.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn summary(s: &RunStats, secs: f64) {
+    eprintln!(
+        "dyad: {} articles ({} passed through unannotated), {} sentences, {} tokens, {} failed records, {:.2} MB in {:.2} s",
+        s.articles,
+        s.unannotated,
+        s.sentences,
+        s.tokens,
+        s.failed,
+        s.bytes as f64 / 1e6,
+        secs
+    );
+}

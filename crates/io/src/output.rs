@@ -1,1 +1,194 @@
 //! Output record shapes: serialization lives here, not in the core types.
+//!
+//! [`AnnotatedArticle`] is what `dyad annotate --format jsonl` writes for one article, and
+//! [`ErrorRecord`] what it writes (to the errors file) for a record that could not be read.
+//! [`write_text`] renders the same information for a person to read.
+
+use std::io::{self, Write};
+
+use dyad_core::{Doc, RecordError, Span};
+use serde::Serialize;
+
+/// One token: its surface text and byte span `[start, end]` in the article text.
+#[derive(Debug, Serialize)]
+pub struct TokenOut<'a> {
+    /// The token's text, `&article.text[span]`.
+    pub text: &'a str,
+    /// Byte offsets `[start, end)` into the article text.
+    pub span: [u32; 2],
+}
+
+/// One sentence: its byte span and tokens.
+#[derive(Debug, Serialize)]
+pub struct SentenceOut<'a> {
+    /// Byte offsets `[start, end)` into the article text.
+    pub span: [u32; 2],
+    /// The sentence's tokens in order.
+    pub tokens: Vec<TokenOut<'a>>,
+}
+
+/// A diagnostic attached to an article.
+#[derive(Debug, Serialize)]
+pub struct DiagnosticOut<'a> {
+    /// `warning` or `info`.
+    pub severity: &'static str,
+    /// Stable code such as `invalid-utf8`.
+    pub code: &'static str,
+    /// Human-readable explanation.
+    pub message: &'a str,
+}
+
+/// One annotated article, as written by `dyad annotate --format jsonl`.
+#[derive(Debug, Serialize)]
+pub struct AnnotatedArticle<'a> {
+    /// Article id.
+    pub id: &'a str,
+    /// Publication date or date-time (ISO 8601), or null.
+    pub date: Option<String>,
+    /// URL, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<&'a str>,
+    /// Source, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'a str>,
+    /// Title, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'a str>,
+    /// Detected language (ISO 639-3), when detection was confident.
+    pub language: Option<&'a str>,
+    /// False when the article was passed through without annotation.
+    pub annotated: bool,
+    /// The article text, when requested (`--with-text`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<&'a str>,
+    /// Sentences with their tokens.
+    pub sentences: Vec<SentenceOut<'a>>,
+    /// Notes about this article.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<DiagnosticOut<'a>>,
+    /// Fields of the input record that dyad does not interpret, carried through unchanged.
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+fn pair(span: Span) -> [u32; 2] {
+    [span.start, span.end]
+}
+
+impl<'a> AnnotatedArticle<'a> {
+    /// The output shape of a document; `with_text` includes the article text.
+    pub fn from_doc(doc: &'a Doc, with_text: bool) -> Self {
+        let a = &doc.article;
+        let sentences = (0..doc.sentences.len())
+            .map(|i| SentenceOut {
+                span: pair(doc.sentences.span(i)),
+                tokens: doc
+                    .sentences
+                    .tokens(i)
+                    .map(|t| {
+                        let span = doc.tokens.span(t);
+                        TokenOut { text: doc.text_of(span), span: pair(span) }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let extra = a
+            .extra
+            .iter()
+            .map(|(k, v)| {
+                let value = serde_json::from_str(v).unwrap_or(serde_json::Value::String(v.clone()));
+                (k.clone(), value)
+            })
+            .collect();
+        AnnotatedArticle {
+            id: &a.id,
+            date: a.published.map(|p| p.to_string()),
+            url: a.url.as_deref(),
+            source: a.source.as_deref(),
+            title: a.title.as_deref(),
+            language: a.language.as_deref(),
+            annotated: doc.annotated,
+            text: with_text.then_some(a.text.as_str()),
+            sentences,
+            diagnostics: doc.diagnostics.iter().map(diagnostic).collect(),
+            extra,
+        }
+    }
+}
+
+fn diagnostic(d: &dyad_core::Diagnostic) -> DiagnosticOut<'_> {
+    let severity = match d.severity {
+        dyad_core::Severity::Info => "info",
+        dyad_core::Severity::Warning => "warning",
+    };
+    DiagnosticOut { severity, code: d.code, message: &d.message }
+}
+
+/// A record that could not be read, as written to the errors file.
+#[derive(Debug, Serialize)]
+pub struct ErrorRecord<'a> {
+    /// The file, or `-` for stdin.
+    pub file: &'a str,
+    /// 1-based line, for line-oriented formats.
+    pub line: Option<u64>,
+    /// The record id, when it could be read.
+    pub id: Option<&'a str>,
+    /// Stable error kind such as `malformed-json`.
+    pub kind: &'static str,
+    /// Human-readable reason.
+    pub message: &'a str,
+}
+
+impl<'a> ErrorRecord<'a> {
+    /// The output shape of a record error.
+    pub fn from_error(e: &'a RecordError) -> Self {
+        ErrorRecord {
+            file: &e.file,
+            line: e.line,
+            id: e.id.as_deref(),
+            kind: e.kind.as_str(),
+            message: &e.message,
+        }
+    }
+}
+
+/// Writes one article as a JSON line.
+pub fn write_jsonl(out: &mut impl Write, doc: &Doc, with_text: bool) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &AnnotatedArticle::from_doc(doc, with_text))?;
+    out.write_all(b"\n")
+}
+
+/// Writes one article for a person to read: a header, then one line per sentence with its
+/// byte span and its tokens separated by `|`.
+pub fn write_text(out: &mut impl Write, doc: &Doc) -> io::Result<()> {
+    let a = &doc.article;
+    write!(out, "# {}", a.id)?;
+    if let Some(p) = a.published {
+        write!(out, "  date={p}")?;
+    }
+    if let Some(l) = &a.language {
+        write!(out, "  lang={l}")?;
+    }
+    if let Some(t) = &a.title {
+        write!(out, "  title={t:?}")?;
+    }
+    writeln!(out)?;
+    for d in &doc.diagnostics {
+        writeln!(out, "  ! {}: {}", d.code, d.message)?;
+    }
+    if !doc.annotated {
+        writeln!(out, "  (passed through without annotation)")?;
+    }
+    for i in 0..doc.sentences.len() {
+        let s = doc.sentences.span(i);
+        write!(out, "  [{}] {}..{}  ", i + 1, s.start, s.end)?;
+        for (n, t) in doc.sentences.tokens(i).enumerate() {
+            if n > 0 {
+                out.write_all(b" | ")?;
+            }
+            out.write_all(doc.text_of(doc.tokens.span(t)).as_bytes())?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out)
+}

@@ -1,0 +1,111 @@
+//! The command line as a user runs it: exit codes, error records, determinism across threads.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn dyad(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dyad"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("running dyad")
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+#[test]
+fn demo_runs_clean() {
+    let out = dyad(&["demo", "--format", "text", "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("# sample-001"), "{text}");
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let one = dyad(&["demo", "--threads", "1", "--quiet", "--with-text"]);
+    let four = dyad(&["demo", "--threads", "4", "--quiet", "--with-text"]);
+    assert_eq!(one.status.code(), Some(0));
+    assert!(!one.stdout.is_empty());
+    assert_eq!(one.stdout, four.stdout);
+}
+
+#[test]
+fn bad_records_give_exit_code_1_and_the_batch_goes_on() {
+    let errors = std::env::temp_dir().join(format!("dyad-cli-errors-{}.jsonl", std::process::id()));
+    let out = dyad(&[
+        "annotate",
+        "tests/data/readers",
+        "--quiet",
+        "--errors",
+        errors.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.lines().count() >= 3, "good articles were lost: {stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("malformed-json"), "{stderr}");
+    let records = std::fs::read_to_string(&errors).unwrap();
+    std::fs::remove_file(&errors).ok();
+    for line in records.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(v["file"].as_str().is_some_and(|f| !f.is_empty()), "{line}");
+        assert!(v["kind"].is_string() && v["message"].is_string(), "{line}");
+    }
+    assert!(records.lines().count() >= 2, "{records}");
+}
+
+#[test]
+fn usage_error_is_exit_code_2() {
+    assert_eq!(dyad(&["annotate"]).status.code(), Some(2));
+    assert_eq!(dyad(&["annotate", "--format", "yaml", "x"]).status.code(), Some(2));
+}
+
+#[test]
+fn missing_input_is_an_error_record_not_a_crash() {
+    let out = dyad(&["annotate", "no/such/file.txt", "--quiet"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/file.txt"));
+}
+
+#[test]
+fn stdin_is_read() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dyad"))
+        .args(["annotate", "-", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"id\":\"x1\",\"date\":\"20220310\",\"text\":\"Lavrov met Kuleba in Antalya. They didn't agree.\"}\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["id"], "x1");
+    assert_eq!(v["date"], "2022-03-10");
+    assert_eq!(v["sentences"].as_array().unwrap().len(), 2);
+    let tokens: Vec<&str> = v["sentences"][1]["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(tokens, ["They", "did", "n't", "agree", "."]);
+}
+
+#[test]
+fn bench_reports_every_stage() {
+    let out = dyad(&["bench", "--corpus-bytes", "50000", "--runs", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = String::from_utf8(out.stdout).unwrap();
+    for stage in ["read", "language", "segment", "pipeline"] {
+        assert!(report.contains(&format!("bench {stage}: ")), "{report}");
+    }
+}

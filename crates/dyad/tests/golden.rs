@@ -1,0 +1,71 @@
+//! Golden files: every input under `tests/data/golden/` is annotated in-process and compared
+//! with `<input>.expected` (the human-readable text format followed by the JSONL record).
+//! Run with `UPDATE_EXPECT=1` to bless new output after checking the diff.
+
+use std::path::{Path, PathBuf};
+
+use dyad::pipeline::{self, Annotator, RunConfig};
+use dyad_io::output;
+use dyad_io::read::{self, ReaderConfig};
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/golden")
+}
+
+fn render(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let records = read::read_bytes(&name, &bytes, read::InputFormat::Auto, &ReaderConfig::default());
+    let mut out = Vec::new();
+    pipeline::run(&Annotator::new(), Box::new(records.into_iter()), RunConfig { threads: 1 }, |r| {
+        match r {
+            Ok(doc) => {
+                output::write_text(&mut out, doc)?;
+                output::write_jsonl(&mut out, doc, false)?;
+            }
+            Err(e) => {
+                use std::io::Write;
+                writeln!(out, "error: {e}")?;
+            }
+        }
+        std::io::Result::Ok(())
+    })
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn golden_files() {
+    let bless = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(golden_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e != "expected"))
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty(), "no golden inputs in {}", golden_dir().display());
+    let mut failed = Vec::new();
+    for input in &inputs {
+        let got = render(input);
+        let expected_path = input.with_extension(format!(
+            "{}.expected",
+            input.extension().unwrap().to_string_lossy()
+        ));
+        if bless {
+            std::fs::write(&expected_path, &got).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if got != expected {
+            eprintln!("--- {} differs from {}", input.display(), expected_path.display());
+            for (i, (g, e)) in got.lines().zip(expected.lines()).enumerate() {
+                if g != e {
+                    eprintln!("first difference at line {}:\n  expected: {e}\n  got:      {g}", i + 1);
+                    break;
+                }
+            }
+            failed.push(input.display().to_string());
+        }
+    }
+    assert!(failed.is_empty(), "golden files differ (UPDATE_EXPECT=1 to bless): {failed:?}");
+}
