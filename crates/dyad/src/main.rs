@@ -67,7 +67,8 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum EvalCommand {
-    /// Sentence boundaries against a CoNLL-U file; ends with `sentences: P=… R=… F1=…`.
+    /// Sentence boundaries against a CoNLL-U file: a line for boundary offsets, then the line
+    /// `sentences: P=… R=… F1=…` for exact sentence spans (CoNLL 2018 style).
     Sentences {
         /// The gold CoNLL-U file.
         #[arg(long)]
@@ -86,7 +87,7 @@ enum TrainCommand {
     /// The sentence-boundary model.
     Segmenter {
         /// Training CoNLL-U files (repeat the flag).
-        #[arg(long = "train", required = true)]
+        #[arg(long = "train", required = true, num_args = 1..)]
         train: Vec<PathBuf>,
         /// Where to write the model.
         #[arg(long, default_value = "models/segmenter/boundary.bin")]
@@ -186,11 +187,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Eval { what } => {
             let segmenter = dyad_text::Segmenter::new();
-            let score = match what {
-                EvalCommand::Sentences { conllu } => dyad::eval::sentences(&conllu, &segmenter)?,
-                EvalCommand::Tokens { conllu } => dyad::eval::tokens(&conllu, &segmenter)?,
-            };
-            println!("{score}");
+            match what {
+                EvalCommand::Sentences { conllu } => {
+                    let (boundaries, spans) = dyad::eval::sentences_report(&conllu, &segmenter)?;
+                    println!("{boundaries}");
+                    println!("{spans}");
+                }
+                EvalCommand::Tokens { conllu } => {
+                    println!("{}", dyad::eval::tokens(&conllu, &segmenter)?);
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Train { what } => match what {

@@ -87,7 +87,10 @@ impl<'a> AnnotatedArticle<'a> {
                     .tokens(i)
                     .map(|t| {
                         let span = doc.tokens.span(t);
-                        TokenOut { text: doc.text_of(span), span: pair(span) }
+                        TokenOut {
+                            text: doc.text_of(span),
+                            span: pair(span),
+                        }
                     })
                     .collect(),
             })
@@ -121,7 +124,11 @@ fn diagnostic(d: &dyad_core::Diagnostic) -> DiagnosticOut<'_> {
         dyad_core::Severity::Info => "info",
         dyad_core::Severity::Warning => "warning",
     };
-    DiagnosticOut { severity, code: d.code, message: &d.message }
+    DiagnosticOut {
+        severity,
+        code: d.code,
+        message: &d.message,
+    }
 }
 
 /// A record that could not be read, as written to the errors file.

@@ -1,0 +1,53 @@
+//! Segmentation accuracy on the UD English EWT and GUM test sets, when the shared corpora are
+//! checked out next to the repository. Each floor is the measured score minus 0.3, so that a
+//! change that makes segmentation worse fails here.
+
+use std::path::{Path, PathBuf};
+
+use dyad::eval;
+use dyad_text::Segmenter;
+
+const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared");
+
+fn corpus(name: &str, file: &str) -> Option<PathBuf> {
+    let p = Path::new(SHARED).join("corpora").join(name).join(file);
+    p.exists().then_some(p)
+}
+
+#[track_caller]
+fn check(name: &str, file: &str, min_sentence_f1: f64, min_token_f1: f64) {
+    let Some(path) = corpus(name, file) else {
+        eprintln!("skipping: ../shared not found ({SHARED})");
+        return;
+    };
+    let gold = eval::rebuild(&path, |_| true).unwrap();
+    let (sentences, tokens) = eval::score(&gold, &Segmenter::new());
+    eprintln!("{file}\n  {sentences}\n  {tokens}");
+    assert!(sentences.f1() >= min_sentence_f1, "{file}: {sentences}");
+    assert!(tokens.f1() >= min_token_f1, "{file}: {tokens}");
+}
+
+#[test]
+fn ewt_test() {
+    // Measured: sentences F1 89.50, tokens F1 99.08.
+    check("ud_english_ewt", "en_ewt-ud-test.conllu", 89.2, 98.78);
+}
+
+#[test]
+fn gum_test() {
+    // Measured: sentences F1 95.75, tokens F1 99.67.
+    check("ud_english_gum", "en_gum-ud-test.conllu", 95.45, 99.37);
+}
+
+#[test]
+fn score_functions_agree_with_score() {
+    let Some(path) = corpus("ud_english_ewt", "en_ewt-ud-dev.conllu") else {
+        eprintln!("skipping: ../shared not found ({SHARED})");
+        return;
+    };
+    let seg = Segmenter::new();
+    let gold = eval::rebuild(&path, |_| true).unwrap();
+    let (s, t) = eval::score(&gold, &seg);
+    assert_eq!(eval::sentences(&path, &seg).unwrap(), s);
+    assert_eq!(eval::tokens(&path, &seg).unwrap(), t);
+}
