@@ -74,7 +74,7 @@ impl Date {
     /// Parses `YYYY-MM-DD`.
     pub fn parse_iso(s: &str) -> Option<Date> {
         let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        if b.len() != 10 || !s.is_ascii() || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
         Date::new(digits(&s[0..4])? as i32, digits(&s[5..7])?, digits(&s[8..10])?)
@@ -82,7 +82,7 @@ impl Date {
 
     /// Parses the compact `YYYYMMDD` form.
     pub fn parse_compact(s: &str) -> Option<Date> {
-        if s.len() != 8 {
+        if s.len() != 8 || !s.is_ascii() {
             return None;
         }
         Date::new(digits(&s[0..4])? as i32, digits(&s[4..6])?, digits(&s[6..8])?)
@@ -217,6 +217,13 @@ mod tests {
         check("2022-03-10T09:30:00.123Z", Some("2022-03-10T09:30:00Z"));
         check("2022-03-10 09:30", Some("2022-03-10T09:30:00"));
         check("2022-03-10T09:30:00-0500", Some("2022-03-10T09:30:00-05:00"));
+    }
+
+    #[test]
+    fn multibyte_input_is_rejected_not_sliced() {
+        // Found by the parse_never_panics property test.
+        check("ዂ🌀A", None);
+        check("2022-é3-10", None);
     }
 
     #[test]

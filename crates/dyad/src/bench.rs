@@ -262,14 +262,17 @@ pub fn run(
 
     let run_config = RunConfig { threads: config.threads };
     let (t, written) = time_runs(config.runs, "pipeline", || {
-        let mut out = Vec::with_capacity(input.len() * 4);
+        let mut out = Vec::with_capacity(input.len() * 8);
         let records = Box::new(read::read_bytes(name, input, format, &reader).into_iter());
-        let stats = pipeline::run(&annotator, records, run_config, |r: Result<&Doc, _>| {
-            if let Ok(doc) = r {
-                dyad_io::output::write_jsonl(&mut out, doc, false)
-            } else {
-                Ok(())
+        let render = |doc: &Doc| {
+            let mut buf = Vec::with_capacity(doc.text().len() * 8);
+            dyad_io::output::write_jsonl(&mut buf, doc, false).map(|()| buf)
+        };
+        let stats = pipeline::run(&annotator, records, run_config, render, |r| {
+            if let Ok((_, rendered)) = r {
+                out.extend_from_slice(&rendered?);
             }
+            std::io::Result::Ok(())
         })
         .expect("writing to memory cannot fail");
         (stats.tokens, out.len())

@@ -249,13 +249,18 @@ fn annotate(records: Box<dyn Iterator<Item = Record> + Send>, args: &RunArgs) ->
     });
     let config = RunConfig { threads: args.threads };
     let annotator = Annotator::new();
-    let stats = pipeline::run(&annotator, records, config, |record: Result<&Doc, &RecordError>| {
+    let render = |doc: &Doc| {
+        let mut buf = Vec::with_capacity(doc.text().len() * 8);
+        let written = match args.format {
+            Format::Jsonl => output::write_jsonl(&mut buf, doc, args.with_text),
+            Format::Text => output::write_text(&mut buf, doc),
+        };
+        written.map(|()| buf)
+    };
+    let sink = |record: Result<(&Doc, io::Result<Vec<u8>>), &RecordError>| {
         match record {
-            Ok(doc) => {
-                match args.format {
-                    Format::Jsonl => output::write_jsonl(&mut out, doc, args.with_text)?,
-                    Format::Text => output::write_text(&mut out, doc)?,
-                }
+            Ok((doc, rendered)) => {
+                out.write_all(&rendered?)?;
                 for d in doc.diagnostics.iter().filter(|d| d.severity == dyad_core::Severity::Warning) {
                     let line = format!("dyad: warning: {}: {}: {}", doc.article.origin, d.code, d.message);
                     match &progress {
@@ -281,7 +286,8 @@ fn annotate(records: Box<dyn Iterator<Item = Record> + Send>, args: &RunArgs) ->
             bar.inc(1);
         }
         Ok::<(), anyhow::Error>(())
-    })?;
+    };
+    let stats = pipeline::run(&annotator, records, config, render, sink)?;
     out.flush()?;
     if let Some(mut w) = errors {
         w.flush()?;

@@ -87,12 +87,15 @@ pub struct RunConfig {
 
 /// Runs `records` through the annotator and hands each result to `sink` in input order.
 ///
+/// `render` runs on the workers right after annotation (typically serializing the document),
+/// so that the single-threaded sink only writes; its result travels with the document.
 /// The sink's error stops the run (for example a closed output pipe) and is returned.
-pub fn run<E: Send>(
+pub fn run<T: Send, E: Send>(
     annotator: &Annotator,
     records: Box<dyn Iterator<Item = Record> + Send>,
     config: RunConfig,
-    mut sink: impl FnMut(Result<&Doc, &RecordError>) -> Result<(), E>,
+    render: impl Fn(&Doc) -> T + Sync,
+    mut sink: impl FnMut(Result<(&Doc, T), &RecordError>) -> Result<(), E>,
 ) -> Result<RunStats, E> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
@@ -113,27 +116,32 @@ pub fn run<E: Send>(
         });
         // Dropping `rx` on an early return unblocks the reader thread, which then ends.
         for mut batch in rx {
-            pool.install(|| {
-                batch.par_iter_mut().for_each(|r| {
-                    if let Ok(doc) = r {
-                        annotator.annotate(doc);
-                    }
-                })
+            let rendered: Vec<Option<T>> = pool.install(|| {
+                batch
+                    .par_iter_mut()
+                    .map(|r| {
+                        r.as_mut().ok().map(|doc| {
+                            annotator.annotate(doc);
+                            render(doc)
+                        })
+                    })
+                    .collect()
             });
-            for record in &batch {
-                match record {
-                    Ok(doc) => {
+            for (record, rendered) in batch.iter().zip(rendered) {
+                match (record, rendered) {
+                    (Ok(doc), Some(rendered)) => {
                         stats.articles += 1;
                         stats.unannotated += u64::from(!doc.annotated);
                         stats.sentences += doc.sentences.len() as u64;
                         stats.tokens += doc.tokens.len() as u64;
                         stats.bytes += doc.text().len() as u64;
-                        sink(Ok(doc))?;
+                        sink(Ok((doc, rendered)))?;
                     }
-                    Err(e) => {
+                    (Err(e), _) => {
                         stats.failed += 1;
                         sink(Err(e))?;
                     }
+                    (Ok(_), None) => unreachable!("every article is rendered"),
                 }
             }
         }

@@ -17,9 +17,10 @@ fn render(path: &Path) -> String {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let records = read::read_bytes(&name, &bytes, read::InputFormat::Auto, &ReaderConfig::default());
     let mut out = Vec::new();
-    pipeline::run(&Annotator::new(), Box::new(records.into_iter()), RunConfig { threads: 1 }, |r| {
+    let config = RunConfig { threads: 1 };
+    pipeline::run(&Annotator::new(), Box::new(records.into_iter()), config, |_| (), |r| {
         match r {
-            Ok(doc) => {
+            Ok((doc, ())) => {
                 output::write_text(&mut out, doc)?;
                 output::write_jsonl(&mut out, doc, false)?;
             }
