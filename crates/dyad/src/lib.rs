@@ -7,5 +7,6 @@
 
 pub mod bench;
 pub mod eval;
+pub mod nlp;
 pub mod pipeline;
 pub mod sample;

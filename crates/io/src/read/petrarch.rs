@@ -17,7 +17,7 @@
 use std::collections::VecDeque;
 use std::io::{self, BufReader, Read};
 
-use dyad_core::{Article, Diagnostic, Doc, Published, RecordError, RecordErrorKind};
+use dyad_core::{Article, Diagnostic, Doc, RecordError, RecordErrorKind};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
 use quick_xml::XmlVersion;

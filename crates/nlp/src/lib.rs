@@ -1,0 +1,13 @@
+//! Statistical annotation trained by dyad on open corpora: part-of-speech tags, lemmas,
+//! dependency parses and named entities.
+//!
+//! Input: the words of one sentence (`&[&str]`, as the segmenter found them). Output: tags,
+//! lemmas, heads and relations per word, and entity spans over word indices. Models are compact
+//! binary files (see [`model_file`]) produced by this crate's training code; this crate does no
+//! I/O: callers hand it bytes and training examples.
+#![deny(missing_docs)]
+
+pub mod model_file;
+pub mod ner;
+pub mod parser;
+pub mod tagger;
