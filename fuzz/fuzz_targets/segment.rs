@@ -2,15 +2,20 @@
 //! on character boundaries, and tokens must come in order without overlapping.
 #![no_main]
 
+use std::sync::OnceLock;
+
 use dyad_core::{Sentences, Tokens};
 use dyad_text::Segmenter;
 use libfuzzer_sys::fuzz_target;
+
+/// Built once: loading the boundary model for every input would dominate the run.
+static SEGMENTER: OnceLock<Segmenter> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let mut tokens = Tokens::default();
     let mut sentences = Sentences::default();
-    Segmenter::new().segment(&text, &mut tokens, &mut sentences);
+    SEGMENTER.get_or_init(Segmenter::new).segment(&text, &mut tokens, &mut sentences);
     let mut previous_end = 0;
     for span in tokens.iter() {
         assert!(
@@ -30,4 +35,13 @@ fuzz_target!(|data: &[u8]| {
         );
         previous_end = span.end;
     }
+    // Every token belongs to exactly one sentence, and sentences tile the tokens in order.
+    let mut next = 0;
+    for i in 0..sentences.len() {
+        let range = sentences.tokens(i);
+        assert_eq!(range.start, next, "sentence {i} does not start where the last one ended");
+        assert!(range.end > range.start, "empty sentence {i}");
+        next = range.end;
+    }
+    assert_eq!(next, tokens.len(), "tokens outside every sentence");
 });

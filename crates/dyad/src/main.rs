@@ -119,9 +119,9 @@ enum InputFormatArg {
 
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
-    format: Format,
+    /// Output format [default: jsonl for annotate, text for demo].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Format of the inputs.
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
     input_format: InputFormatArg,
@@ -179,11 +179,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Annotate { inputs, run } => {
             let records = read::open(&inputs, &run.reader_config());
-            annotate(records, &run)
+            annotate(records, &run, Format::Jsonl)
         }
         Command::Demo { run } => {
             let records = dyad::sample::records(&run.reader_config());
-            annotate(Box::new(records.into_iter()), &run)
+            annotate(Box::new(records.into_iter()), &run, Format::Text)
         }
         Command::Eval { what } => {
             let segmenter = dyad_text::Segmenter::new();
@@ -229,7 +229,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn annotate(records: Box<dyn Iterator<Item = Record> + Send>, args: &RunArgs) -> anyhow::Result<ExitCode> {
+fn annotate(
+    records: Box<dyn Iterator<Item = Record> + Send>,
+    args: &RunArgs,
+    default_format: Format,
+) -> anyhow::Result<ExitCode> {
+    let format = args.format.unwrap_or(default_format);
     let started = Instant::now();
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -251,7 +256,7 @@ fn annotate(records: Box<dyn Iterator<Item = Record> + Send>, args: &RunArgs) ->
     let annotator = Annotator::new();
     let render = |doc: &Doc| {
         let mut buf = Vec::with_capacity(doc.text().len() * 8);
-        let written = match args.format {
+        let written = match format {
             Format::Jsonl => output::write_jsonl(&mut buf, doc, args.with_text),
             Format::Text => output::write_text(&mut buf, doc),
         };

@@ -25,8 +25,8 @@ fn demo_runs_clean() {
 
 #[test]
 fn output_is_identical_whatever_the_thread_count() {
-    let one = dyad(&["demo", "--threads", "1", "--quiet", "--with-text"]);
-    let four = dyad(&["demo", "--threads", "4", "--quiet", "--with-text"]);
+    let one = dyad(&["demo", "--threads", "1", "--quiet", "--with-text", "--format", "jsonl"]);
+    let four = dyad(&["demo", "--threads", "4", "--quiet", "--with-text", "--format", "jsonl"]);
     assert_eq!(one.status.code(), Some(0));
     assert!(!one.stdout.is_empty());
     assert_eq!(one.stdout, four.stdout);

@@ -24,7 +24,49 @@ pub struct SentenceOut<'a> {
     /// Byte offsets `[start, end)` into the article text.
     pub span: [u32; 2],
     /// The sentence's tokens in order.
-    pub tokens: Vec<TokenOut<'a>>,
+    pub tokens: TokensOut<'a>,
+}
+
+/// The tokens of one sentence, serialized as a JSON array straight from the document's
+/// columns (no intermediate vector per article).
+#[derive(Debug, Clone, Copy)]
+pub struct TokensOut<'a> {
+    doc: &'a Doc,
+    sentence: usize,
+}
+
+impl Serialize for TokensOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let range = self.doc.sentences.tokens(self.sentence);
+        let mut seq = serializer.serialize_seq(Some(range.len()))?;
+        for t in range {
+            let span = self.doc.tokens.span(t);
+            seq.serialize_element(&TokenOut { text: self.doc.text_of(span), span: pair(span) })?;
+        }
+        seq.end()
+    }
+}
+
+/// Every sentence of a document, serialized as a JSON array.
+#[derive(Debug, Clone, Copy)]
+pub struct SentencesOut<'a> {
+    doc: &'a Doc,
+}
+
+impl Serialize for SentencesOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let doc = self.doc;
+        let mut seq = serializer.serialize_seq(Some(doc.sentences.len()))?;
+        for i in 0..doc.sentences.len() {
+            seq.serialize_element(&SentenceOut {
+                span: pair(doc.sentences.span(i)),
+                tokens: TokensOut { doc, sentence: i },
+            })?;
+        }
+        seq.end()
+    }
 }
 
 /// A diagnostic attached to an article.
@@ -62,7 +104,7 @@ pub struct AnnotatedArticle<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<&'a str>,
     /// Sentences with their tokens.
-    pub sentences: Vec<SentenceOut<'a>>,
+    pub sentences: SentencesOut<'a>,
     /// Notes about this article.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<DiagnosticOut<'a>>,
@@ -79,22 +121,7 @@ impl<'a> AnnotatedArticle<'a> {
     /// The output shape of a document; `with_text` includes the article text.
     pub fn from_doc(doc: &'a Doc, with_text: bool) -> Self {
         let a = &doc.article;
-        let sentences = (0..doc.sentences.len())
-            .map(|i| SentenceOut {
-                span: pair(doc.sentences.span(i)),
-                tokens: doc
-                    .sentences
-                    .tokens(i)
-                    .map(|t| {
-                        let span = doc.tokens.span(t);
-                        TokenOut {
-                            text: doc.text_of(span),
-                            span: pair(span),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
+        let sentences = SentencesOut { doc };
         let extra = a
             .extra
             .iter()
