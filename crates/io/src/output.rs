@@ -105,6 +105,9 @@ pub struct AnnotatedArticle<'a> {
     pub text: Option<&'a str>,
     /// Sentences with their tokens.
     pub sentences: SentencesOut<'a>,
+    /// The Penn Treebank parse supplied with the record (PETRARCH XML), when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parse: Option<&'a str>,
     /// Notes about this article.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<DiagnosticOut<'a>>,
@@ -140,6 +143,7 @@ impl<'a> AnnotatedArticle<'a> {
             annotated: doc.annotated,
             text: with_text.then_some(a.text.as_str()),
             sentences,
+            parse: a.parse.as_deref(),
             diagnostics: doc.diagnostics.iter().map(diagnostic).collect(),
             extra,
         }
