@@ -112,6 +112,52 @@ impl Sentences {
     }
 }
 
+/// Marks a token with no head: the root of its sentence's dependency tree.
+pub const ROOT: u32 = u32::MAX;
+
+/// Per-token annotation from the statistical models, parallel to [`Doc::tokens`]: entry `i`
+/// describes token `i`. Every column is empty until the stage that fills it has run.
+///
+/// Tag and relation names are `&'static str`: they come from the closed label sets of models
+/// loaded once for the life of the process.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenTags {
+    /// Universal part-of-speech tag (`NOUN`, `PROPN`, `VERB`…).
+    pub upos: Vec<&'static str>,
+    /// Penn Treebank tag (`NN`, `NNP`, `VBD`…).
+    pub xpos: Vec<&'static str>,
+    /// Lemma (`went` → `go`, `ministers` → `minister`).
+    pub lemma: Vec<Box<str>>,
+    /// Index of the head token in [`Doc::tokens`] (always in the same sentence), or [`ROOT`].
+    pub head: Vec<u32>,
+    /// Universal Dependencies relation to the head (`nsubj`, `obj`, `obl:tmod`…).
+    pub deprel: Vec<&'static str>,
+}
+
+impl TokenTags {
+    /// Removes every annotation.
+    pub fn clear(&mut self) {
+        self.upos.clear();
+        self.xpos.clear();
+        self.lemma.clear();
+        self.head.clear();
+        self.deprel.clear();
+    }
+}
+
+/// A named entity: a contiguous run of tokens inside one sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    /// Byte span from the first token's start to the last token's end.
+    pub span: Span,
+    /// The token indices in [`Doc::tokens`].
+    pub tokens: Range<u32>,
+    /// The sentence the entity is in.
+    pub sentence: u32,
+    /// `PER`, `ORG`, `LOC`…
+    pub label: &'static str,
+}
+
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -156,6 +202,10 @@ pub struct Doc {
     pub tokens: Tokens,
     /// Sentences, in text order, each owning a contiguous run of tokens.
     pub sentences: Sentences,
+    /// Tags, lemmas and dependencies per token (empty until the models have run).
+    pub tags: TokenTags,
+    /// Named entities in text order (empty until the recognizer has run).
+    pub entities: Vec<Entity>,
     /// Notes gathered while reading and annotating this article.
     pub diagnostics: Vec<Diagnostic>,
     /// False when the article was passed through unannotated (for example, not English).

@@ -27,6 +27,6 @@ mod span;
 
 pub use article::{Article, Published};
 pub use date::{Date, DateTime};
-pub use doc::{Diagnostic, Doc, Sentences, Severity, Tokens};
+pub use doc::{Diagnostic, Doc, Entity, Sentences, Severity, TokenTags, Tokens, ROOT};
 pub use error::{RecordError, RecordErrorKind};
 pub use span::Span;

@@ -9,13 +9,63 @@ use std::io::{self, Write};
 use dyad_core::{Doc, RecordError, Span};
 use serde::Serialize;
 
-/// One token: its surface text and byte span `[start, end]` in the article text.
+/// One token: its surface text and byte span `[start, end]` in the article text, and the
+/// models' annotation when they ran.
 #[derive(Debug, Serialize)]
 pub struct TokenOut<'a> {
     /// The token's text, `&article.text[span]`.
     pub text: &'a str,
     /// Byte offsets `[start, end)` into the article text.
     pub span: [u32; 2],
+    /// Universal part-of-speech tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pos: Option<&'a str>,
+    /// Penn Treebank tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xpos: Option<&'a str>,
+    /// Lemma.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lemma: Option<&'a str>,
+    /// The head token's 1-based position in the sentence, 0 for the root (as in CoNLL-U).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head: Option<u32>,
+    /// Universal Dependencies relation to the head.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deprel: Option<&'a str>,
+}
+
+/// A named entity: label, byte span and the 1-based positions of its first and last tokens in
+/// the sentence.
+#[derive(Debug, Serialize)]
+pub struct EntityOut<'a> {
+    /// `PER`, `ORG`, `LOC`…
+    pub label: &'a str,
+    /// The entity's text.
+    pub text: &'a str,
+    /// Byte offsets `[start, end)` into the article text.
+    pub span: [u32; 2],
+    /// First and last token, 1-based positions in the sentence.
+    pub tokens: [u32; 2],
+}
+
+/// The head of token `t` as CoNLL-U writes it: 1-based position in its sentence, 0 for root.
+fn relative_head(doc: &Doc, sentence_start: usize, t: usize) -> Option<u32> {
+    let h = *doc.tags.head.get(t)?;
+    Some(if h == dyad_core::ROOT { 0 } else { h - sentence_start as u32 + 1 })
+}
+
+fn token_out(doc: &Doc, sentence_start: usize, t: usize) -> TokenOut<'_> {
+    let span = doc.tokens.span(t);
+    let tags = &doc.tags;
+    TokenOut {
+        text: doc.text_of(span),
+        span: pair(span),
+        pos: tags.upos.get(t).copied(),
+        xpos: tags.xpos.get(t).copied(),
+        lemma: tags.lemma.get(t).map(|l| &**l),
+        head: relative_head(doc, sentence_start, t),
+        deprel: tags.deprel.get(t).copied(),
+    }
 }
 
 /// One sentence: its byte span and tokens.
@@ -25,6 +75,9 @@ pub struct SentenceOut<'a> {
     pub span: [u32; 2],
     /// The sentence's tokens in order.
     pub tokens: TokensOut<'a>,
+    /// Named entities in the sentence, when the recognizer ran.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<EntityOut<'a>>,
 }
 
 /// The tokens of one sentence, serialized as a JSON array straight from the document's
@@ -40,9 +93,9 @@ impl Serialize for TokensOut<'_> {
         use serde::ser::SerializeSeq;
         let range = self.doc.sentences.tokens(self.sentence);
         let mut seq = serializer.serialize_seq(Some(range.len()))?;
+        let start = range.start;
         for t in range {
-            let span = self.doc.tokens.span(t);
-            seq.serialize_element(&TokenOut { text: self.doc.text_of(span), span: pair(span) })?;
+            seq.serialize_element(&token_out(self.doc, start, t))?;
         }
         seq.end()
     }
@@ -59,10 +112,22 @@ impl Serialize for SentencesOut<'_> {
         use serde::ser::SerializeSeq;
         let doc = self.doc;
         let mut seq = serializer.serialize_seq(Some(doc.sentences.len()))?;
+        let mut entities = doc.entities.iter().peekable();
         for i in 0..doc.sentences.len() {
+            let start = doc.sentences.tokens(i).start as u32;
+            let mut here = Vec::new();
+            while let Some(e) = entities.next_if(|e| e.sentence as usize == i) {
+                here.push(EntityOut {
+                    label: e.label,
+                    text: doc.text_of(e.span),
+                    span: pair(e.span),
+                    tokens: [e.tokens.start - start + 1, e.tokens.end - start],
+                });
+            }
             seq.serialize_element(&SentenceOut {
                 span: pair(doc.sentences.span(i)),
                 tokens: TokensOut { doc, sentence: i },
+                entities: here,
             })?;
         }
         seq.end()
@@ -217,16 +282,82 @@ pub fn write_text(out: &mut impl Write, doc: &Doc) -> io::Result<()> {
     if !doc.annotated {
         writeln!(out, "  (passed through without annotation)")?;
     }
+    let mut entities = doc.entities.iter().peekable();
     for i in 0..doc.sentences.len() {
         let s = doc.sentences.span(i);
         write!(out, "  [{}] {}..{}  ", i + 1, s.start, s.end)?;
-        for (n, t) in doc.sentences.tokens(i).enumerate() {
+        let range = doc.sentences.tokens(i);
+        for (n, t) in range.clone().enumerate() {
             if n > 0 {
                 out.write_all(b" | ")?;
             }
             out.write_all(doc.text_of(doc.tokens.span(t)).as_bytes())?;
         }
         writeln!(out)?;
+        if doc.tags.upos.len() == doc.tokens.len() && !range.is_empty() {
+            write!(out, "      ")?;
+            for (n, t) in range.clone().enumerate() {
+                if n > 0 {
+                    out.write_all(b" ")?;
+                }
+                let word = doc.text_of(doc.tokens.span(t));
+                write!(out, "{}/{}", word, doc.tags.xpos.get(t).copied().unwrap_or("_"))?;
+                if let (Some(head), Some(rel)) =
+                    (relative_head(doc, range.start, t), doc.tags.deprel.get(t))
+                {
+                    write!(out, "<{rel}:{head}")?;
+                }
+            }
+            writeln!(out)?;
+        }
+        while let Some(e) = entities.next_if(|e| e.sentence as usize == i) {
+            writeln!(out, "      {} {:?} {}..{}", e.label, doc.text_of(e.span), e.span.start, e.span.end)?;
+        }
     }
     writeln!(out)
+}
+
+/// Writes one article as CoNLL-U: `# newdoc id`, then per sentence `# sent_id` and `# text`,
+/// and one line per token with form, lemma, UPOS, XPOS, head and relation (`_` where a stage
+/// did not run). MISC carries the token's byte span as `TokenRange=start:end` and
+/// `SpaceAfter=No` where the next token follows without a space.
+pub fn write_conllu(out: &mut impl Write, doc: &Doc) -> io::Result<()> {
+    writeln!(out, "# newdoc id = {}", doc.article.id)?;
+    let text = doc.text();
+    for i in 0..doc.sentences.len() {
+        let range = doc.sentences.tokens(i);
+        writeln!(out, "# sent_id = {}-{}", doc.article.id, i + 1)?;
+        let sentence = doc.text_of(doc.sentences.span(i));
+        // A sentence can span a line break (a wrapped paragraph): CoNLL-U comments are one line.
+        let one_line: String =
+            sentence.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        writeln!(out, "# text = {one_line}")?;
+        for (n, t) in range.clone().enumerate() {
+            let span = doc.tokens.span(t);
+            let form = doc.text_of(span);
+            let tags = &doc.tags;
+            let head = relative_head(doc, range.start, t);
+            let space_after = text[span.end as usize..].starts_with(char::is_whitespace)
+                || span.end as usize == text.len();
+            write!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t_\t{}\t{}\t_\tTokenRange={}:{}",
+                n + 1,
+                form,
+                tags.lemma.get(t).map_or("_", |l| l),
+                tags.upos.get(t).copied().unwrap_or("_"),
+                tags.xpos.get(t).copied().unwrap_or("_"),
+                head.map_or_else(|| "_".to_string(), |h| h.to_string()),
+                tags.deprel.get(t).copied().unwrap_or("_"),
+                span.start,
+                span.end,
+            )?;
+            if !space_after && n + 1 < range.len() {
+                out.write_all(b"|SpaceAfter=No")?;
+            }
+            writeln!(out)?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
 }
