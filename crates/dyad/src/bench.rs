@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use dyad_core::{Doc, Sentences, Tokens};
 use dyad_io::read::{self, InputFormat, ReaderConfig};
 
+use crate::models::{Models, Scratch, Stages};
 use crate::pipeline::{self, Annotator, RunConfig};
 
 /// A small deterministic pseudo-random generator (xorshift64*), so that the generated corpus is
@@ -260,6 +261,58 @@ pub fn run(
         ntok as f64 / t.as_secs_f64()
     )?;
 
+    // The statistical stages, one thread, over the segmented corpus.
+    let start = Instant::now();
+    let loaded = Models::load();
+    let load_time = start.elapsed();
+    drop(loaded);
+    writeln!(report, "bench load: {:.0} ms (all models, from the embedded bytes)", load_time.as_secs_f64() * 1e3)?;
+    let models = Models::builtin();
+    let mut segmented: Vec<Doc> = docs
+        .iter()
+        .map(|a| {
+            let mut doc = Doc::new(a.clone());
+            seg.segment(&a.text, &mut doc.tokens, &mut doc.sentences);
+            doc
+        })
+        .collect();
+    let stage_runs: [(&str, Stages); 4] = [
+        ("tag", Stages { tag: true, parse: false, ner: false }),
+        ("parse", Stages { tag: false, parse: true, ner: false }),
+        ("ner", Stages { tag: false, parse: false, ner: true }),
+        ("annotate", Stages::ALL),
+    ];
+    for (stage, stages) in stage_runs {
+        let (t, (heads, entities)) = time_runs(config.runs, stage, || {
+            let mut scratch = Scratch::default();
+            let (mut heads, mut entities) = (0, 0);
+            for doc in &mut segmented {
+                models.annotate(doc, stages, &mut scratch);
+                heads += doc.tags.head.len();
+                entities += doc.entities.len();
+            }
+            (heads, entities)
+        })?;
+        if stages.parse {
+            anyhow::ensure!(heads == ntok, "bench {stage}: {heads} heads for {ntok} tokens");
+        }
+        if stages.ner {
+            // News text names someone or somewhere in most sentences.
+            anyhow::ensure!(entities * 4 > nsent, "bench {stage}: implausibly few entities ({entities})");
+        }
+        let what = match stage {
+            "tag" => "tags + lemmas".to_string(),
+            "parse" => "tags + dependency parse".to_string(),
+            "ner" => format!("{entities} entities"),
+            _ => "tags + lemmas + parse + entities".to_string(),
+        };
+        writeln!(
+            report,
+            "bench {stage}: {:.0} tokens/s (1 thread; {what})",
+            ntok as f64 / t.as_secs_f64()
+        )?;
+    }
+
     let run_config = RunConfig { threads: config.threads };
     let (t, written) = time_runs(config.runs, "pipeline", || {
         let mut out = Vec::with_capacity(input.len() * 8);
@@ -281,7 +334,7 @@ pub fn run(
     let threads = if config.threads == 0 { rayon::current_num_threads() } else { config.threads };
     writeln!(
         report,
-        "bench pipeline: {:.1} MB/s ({threads} threads; read + annotate + JSONL, {:.0} articles/s)",
+        "bench pipeline: {:.1} MB/s ({threads} threads; read + segment + tag + parse + NER + JSONL, {:.0} articles/s)",
         mb_per_s(input.len(), t),
         docs.len() as f64 / t.as_secs_f64()
     )?;

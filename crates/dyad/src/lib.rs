@@ -7,6 +7,7 @@
 
 pub mod bench;
 pub mod eval;
+pub mod models;
 pub mod nlp;
 pub mod pipeline;
 pub mod sample;

@@ -8,6 +8,10 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use dyad::models::{Models, Stages};
+use dyad_nlp::ner::Ner;
+use dyad_nlp::parser::Parser as DepParser;
+use dyad_nlp::tagger::Tagger;
 use dyad::pipeline::{self, Annotator, RunConfig, RunStats};
 use dyad_core::{Doc, RecordError};
 use dyad_io::output;
@@ -80,6 +84,37 @@ enum EvalCommand {
         #[arg(long)]
         conllu: PathBuf,
     },
+    /// POS tags and lemmas on gold tokens; ends with `pos: upos=… xpos=…`.
+    Pos {
+        /// The gold CoNLL-U file.
+        #[arg(long)]
+        conllu: PathBuf,
+        /// A tagger model file instead of the built-in one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Dependency parse on gold tokens with predicted tags, punctuation included; ends with
+    /// `parse: uas=… las=…`.
+    Parse {
+        /// The gold CoNLL-U file.
+        #[arg(long)]
+        conllu: PathBuf,
+        /// A parser model file instead of the built-in one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Use the file's gold tags instead of the tagger's.
+        #[arg(long)]
+        gold_tags: bool,
+    },
+    /// Named entities (PER, ORG, LOC), exact spans, micro average; ends with `ner: P=… R=… F1=…`.
+    Ner {
+        /// Gold IOB2 file, one token per line (`word<TAB>tag`, or UNER-EWT's columns).
+        #[arg(long)]
+        conll: PathBuf,
+        /// An NER model file instead of the built-in one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,6 +128,39 @@ enum TrainCommand {
         #[arg(long, default_value = "models/segmenter/boundary.bin")]
         out: PathBuf,
     },
+    /// The POS tagger and the lemmatizer (written next to it as lemmas.bin).
+    Tagger {
+        /// Training CoNLL-U files.
+        #[arg(long = "train", required = true, num_args = 1..)]
+        train: Vec<PathBuf>,
+        /// A development CoNLL-U file scored after training.
+        #[arg(long)]
+        dev: Option<PathBuf>,
+        /// Where to write the model.
+        #[arg(long, default_value = "models/tagger/tagger.bin")]
+        out: PathBuf,
+    },
+    /// The dependency parser.
+    Parser {
+        /// Training CoNLL-U files.
+        #[arg(long = "train", required = true, num_args = 1..)]
+        train: Vec<PathBuf>,
+        /// A development CoNLL-U file scored after training.
+        #[arg(long)]
+        dev: Option<PathBuf>,
+        /// Where to write the model.
+        #[arg(long, default_value = "models/parser/parser.bin")]
+        out: PathBuf,
+    },
+    /// The named-entity recognizer, from every licensed source under the shared corpora folder.
+    Ner {
+        /// The shared data folder (holds corpora/).
+        #[arg(long, default_value = "../shared")]
+        shared: PathBuf,
+        /// Where to write the model.
+        #[arg(long, default_value = "models/ner/ner.bin")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -101,6 +169,20 @@ enum Format {
     Jsonl,
     /// Human-readable: one line per sentence, tokens separated by `|`.
     Text,
+    /// CoNLL-U, one block per sentence (byte spans in MISC as TokenRange).
+    Conllu,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StageArg {
+    /// Part-of-speech tags and lemmas.
+    Tag,
+    /// Dependency parse.
+    Parse,
+    /// Named entities.
+    Ner,
+    /// Segmentation and tokenization only.
+    None,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -131,6 +213,9 @@ struct RunArgs {
     /// Articles larger than this many bytes are refused as error records.
     #[arg(long, default_value_t = 2_000_000)]
     max_article_bytes: usize,
+    /// Statistical stages to run after segmentation (comma-separated), or `none`.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "tag,parse,ner")]
+    stages: Vec<StageArg>,
     /// Include the article text in JSONL output.
     #[arg(long)]
     with_text: bool,
@@ -153,6 +238,11 @@ impl RunArgs {
         };
         ReaderConfig { max_article_bytes: self.max_article_bytes, format }
     }
+
+    fn stages(&self) -> Stages {
+        let has = |s| self.stages.contains(&s);
+        Stages { tag: has(StageArg::Tag), parse: has(StageArg::Parse), ner: has(StageArg::Ner) }
+    }
 }
 
 fn main() -> ExitCode {
@@ -167,6 +257,15 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Reads a model file and decodes it, naming the file in any error.
+fn load<T, E: std::error::Error + Send + Sync + 'static>(
+    path: &std::path::Path,
+    decode: impl FnOnce(&[u8]) -> Result<T, E>,
+) -> anyhow::Result<T> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    decode(&bytes).with_context(|| format!("loading model {}", path.display()))
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -196,12 +295,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 EvalCommand::Tokens { conllu } => {
                     println!("{}", dyad::eval::tokens(&conllu, &segmenter)?);
                 }
+                EvalCommand::Pos { conllu, model } => {
+                    let loaded = model.map(|p| load(&p, Tagger::from_bytes)).transpose()?;
+                    let tagger = loaded.as_ref().unwrap_or_else(|| &Models::builtin().tagger);
+                    println!("{}", dyad::nlp::tagger::eval(tagger, &conllu)?);
+                }
+                EvalCommand::Parse { conllu, model, gold_tags } => {
+                    let loaded = model.map(|p| load(&p, DepParser::from_bytes)).transpose()?;
+                    let parser = loaded.as_ref().unwrap_or_else(|| &Models::builtin().parser);
+                    let tagger = (!gold_tags).then(|| &Models::builtin().tagger);
+                    println!("{}", dyad::nlp::parser::eval(parser, tagger, &conllu)?);
+                }
+                EvalCommand::Ner { conll, model } => {
+                    let loaded = model.map(|p| load(&p, Ner::from_bytes)).transpose()?;
+                    let ner = loaded.as_ref().unwrap_or_else(|| &Models::builtin().ner);
+                    println!("{}", dyad::nlp::ner::eval(ner, &conll)?);
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Train { what } => match what {
             TrainCommand::Segmenter { train, out } => {
                 println!("{}", dyad::eval::train_segmenter(&train, &out)?);
+                Ok(ExitCode::SUCCESS)
+            }
+            TrainCommand::Tagger { train, dev, out } => {
+                println!("{}", dyad::nlp::tagger::train(&train, dev.as_deref(), &out)?);
+                Ok(ExitCode::SUCCESS)
+            }
+            TrainCommand::Parser { train, dev, out } => {
+                println!("{}", dyad::nlp::parser::train(&train, dev.as_deref(), &out)?);
+                Ok(ExitCode::SUCCESS)
+            }
+            TrainCommand::Ner { shared, out } => {
+                println!("{}", dyad::nlp::ner::train(&out, &shared)?);
                 Ok(ExitCode::SUCCESS)
             }
         },
@@ -253,12 +380,13 @@ fn annotate(
         bar
     });
     let config = RunConfig { threads: args.threads };
-    let annotator = Annotator::new();
+    let annotator = Annotator::with_stages(args.stages());
     let render = |doc: &Doc| {
         let mut buf = Vec::with_capacity(doc.text().len() * 8);
         let written = match format {
             Format::Jsonl => output::write_jsonl(&mut buf, doc, args.with_text),
             Format::Text => output::write_text(&mut buf, doc),
+            Format::Conllu => output::write_conllu(&mut buf, doc),
         };
         written.map(|()| buf)
     };

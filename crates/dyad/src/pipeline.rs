@@ -9,6 +9,8 @@ use std::thread;
 use dyad_core::{Diagnostic, Doc, RecordError};
 use dyad_io::read::Record;
 use dyad_text::Segmenter;
+
+use crate::models::{Models, Scratch, Stages};
 use rayon::prelude::*;
 
 /// Records per batch: large enough to keep every worker busy, small enough to bound memory
@@ -16,15 +18,30 @@ use rayon::prelude::*;
 const BATCH: usize = 256;
 
 /// The annotation stages, built once and shared by every worker.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Annotator {
     segmenter: Segmenter,
+    stages: Stages,
+    models: Option<&'static Models>,
+}
+
+impl Default for Annotator {
+    fn default() -> Self {
+        Annotator::new()
+    }
 }
 
 impl Annotator {
-    /// The annotator with dyad's built-in resources.
+    /// The annotator with dyad's built-in resources and every stage.
     pub fn new() -> Annotator {
-        Annotator { segmenter: Segmenter::new() }
+        Annotator::with_stages(Stages::ALL)
+    }
+
+    /// The annotator running segmentation plus the given statistical stages (the models are
+    /// loaded only when a stage needs them).
+    pub fn with_stages(stages: Stages) -> Annotator {
+        let models = (stages != Stages::NONE).then(Models::builtin);
+        Annotator { segmenter: Segmenter::new(), stages, models }
     }
 
     /// The segmenter in use.
@@ -32,7 +49,8 @@ impl Annotator {
         &self.segmenter
     }
 
-    /// Annotates one document in place: language check, then segmentation and tokenization.
+    /// Annotates one document in place: language check, segmentation and tokenization, then
+    /// the statistical stages (tags and lemmas, dependency parse, entities).
     /// Text that is confidently not English is passed through unannotated with a diagnostic.
     pub fn annotate(&self, doc: &mut Doc) {
         if let Some(guess) = dyad_text::language::detect(doc.text()) {
@@ -57,6 +75,9 @@ impl Annotator {
         let text = std::mem::take(&mut doc.article.text);
         self.segmenter.segment(&text, &mut doc.tokens, &mut doc.sentences);
         doc.article.text = text;
+        if let Some(models) = self.models {
+            models.annotate(doc, self.stages, &mut Scratch::default());
+        }
         doc.annotated = true;
     }
 }

@@ -7,6 +7,7 @@
 //! I/O: callers hand it bytes and training examples.
 #![deny(missing_docs)]
 
+pub mod lemma;
 pub mod model_file;
 pub mod ner;
 pub mod parser;

@@ -1,1 +1,1392 @@
-//! Placeholder: being written.
+//! Transition-based dependency parser: arc-hybrid transitions, greedy decoding, averaged
+//! perceptron scores over hashed Zhang & Nivre (2011) style features, trained with a dynamic
+//! oracle.
+//!
+//! Input: the words of one sentence with their UPOS and XPOS tags (as `&str`, so that this module
+//! does not depend on the tagger's types). Output: one head and one relation per word. Heads are
+//! **1-based like CoNLL-U: `heads[i] == 0` means word `i` is the root**, otherwise word `i`
+//! depends on word `heads[i] - 1`. The output is always one tree: exactly one root, every word
+//! covered, no cycles.
+//!
+//! Two classifiers share the weight file: one picks the unlabelled transition (SHIFT, LEFT-ARC,
+//! RIGHT-ARC), the other labels each arc when it is made, seeing the dependent's finished
+//! subtree. The root word is always labelled `root`.
+//!
+//! Non-projective training trees are projectivized by lifting: the shortest non-projective arc's
+//! dependent is re-attached to its grandparent until the tree is projective (the relation is kept
+//! and not decorated, so the lift is not undone at parse time). The dynamic oracle is exact on
+//! the lifted tree.
+//!
+//! ```
+//! use dyad_nlp::parser::{train, Parser, TrainConfig, TrainSentence};
+//!
+//! let s = TrainSentence::new(
+//!     &["Rebels", "attacked", "Kabul"],
+//!     &["NOUN", "VERB", "PROPN"],
+//!     &["NNS", "VBD", "NNP"],
+//!     &[2, 0, 2],
+//!     &["nsubj", "root", "obj"],
+//! );
+//! let config = TrainConfig { transition_bits: 12, label_bits: 10, ..TrainConfig::default() };
+//! let (parser, _report) = train(&[s], &config);
+//! let parser = Parser::from_bytes(&parser.to_bytes()).unwrap();
+//! let (mut heads, mut labels) = (Vec::new(), Vec::new());
+//! parser.parse(
+//!     &["Rebels", "attacked", "Kabul"],
+//!     &["NOUN", "VERB", "PROPN"],
+//!     &["NNS", "VBD", "NNP"],
+//!     &mut heads,
+//!     &mut labels,
+//! );
+//! assert_eq!(heads, [2, 0, 2]);
+//! assert_eq!(parser.label_name(labels[0]), "nsubj");
+//! ```
+
+use crate::model_file::{self, ModelError};
+use std::fmt;
+
+/// The format version of `parser.bin`.
+pub const VERSION: u16 = 1;
+const KIND: &[u8; 4] = b"PARS";
+
+/// The relation of the root word.
+pub const ROOT_LABEL: &str = "root";
+/// The relation given to a word attached by the fallback that keeps the output a tree.
+pub const FALLBACK_LABEL: &str = "dep";
+
+const SHIFT: usize = 0;
+const LEFT: usize = 1;
+const RIGHT: usize = 2;
+const MOVES: usize = 3;
+
+/// No head assigned yet.
+const NOHEAD: u32 = u32::MAX;
+/// The gold head of the root word.
+const GROOT: u32 = u32::MAX - 1;
+/// No label assigned yet (also the label of the null position).
+const NOLABEL: u16 = u16::MAX;
+
+/// One training sentence: words, tags and a gold tree (heads 1-based, 0 for the root).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrainSentence {
+    /// Word forms.
+    pub words: Vec<String>,
+    /// Universal POS tags.
+    pub upos: Vec<String>,
+    /// Language-specific tags (Penn Treebank for English).
+    pub xpos: Vec<String>,
+    /// Gold heads, 1-based, 0 for the root.
+    pub heads: Vec<u32>,
+    /// Gold relations, with subtypes (`nmod:poss`).
+    pub labels: Vec<String>,
+}
+
+impl TrainSentence {
+    /// Builds a sentence from borrowed columns.
+    pub fn new(
+        words: &[&str],
+        upos: &[&str],
+        xpos: &[&str],
+        heads: &[u32],
+        labels: &[&str],
+    ) -> Self {
+        let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        TrainSentence {
+            words: own(words),
+            upos: own(upos),
+            xpos: own(xpos),
+            heads: heads.to_vec(),
+            labels: own(labels),
+        }
+    }
+}
+
+/// Training settings.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainConfig {
+    /// The transition weight table has `2^transition_bits` rows of three weights.
+    pub transition_bits: u8,
+    /// The label weight table has `2^label_bits` rows of one weight per relation.
+    pub label_bits: u8,
+    /// Passes over the training sentences.
+    pub epochs: u32,
+    /// From this epoch on (0-based), training follows the model's own prediction (dynamic
+    /// oracle exploration) with probability [`TrainConfig::explore`].
+    pub explore_from: u32,
+    /// Probability of following the model's prediction instead of the oracle's choice.
+    pub explore: f64,
+    /// Seed of the sentence shuffle and of exploration.
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            transition_bits: 21,
+            label_bits: 16,
+            epochs: 15,
+            explore_from: 1,
+            explore: 0.9,
+            seed: 0x5eed_0da9,
+        }
+    }
+}
+
+/// What training saw.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrainReport {
+    /// Sentences trained on.
+    pub sentences: usize,
+    /// Words trained on.
+    pub words: usize,
+    /// Sentences skipped because their gold tree is malformed (bad head, cycle, several roots,
+    /// columns of different lengths).
+    pub skipped: usize,
+    /// Sentences whose tree was non-projective and was lifted.
+    pub nonprojective: usize,
+    /// Arcs lifted to make those trees projective.
+    pub lifted_arcs: usize,
+    /// Relations learned (including `root` and the fallback `dep`).
+    pub labels: usize,
+    /// Per epoch, the share of transitions the model got wrong while training.
+    pub epoch_errors: Vec<f64>,
+}
+
+impl fmt::Display for TrainReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} sentences, {} words, {} skipped, {} non-projective ({} arcs lifted), {} relations",
+            self.sentences,
+            self.words,
+            self.skipped,
+            self.nonprojective,
+            self.lifted_arcs,
+            self.labels
+        )?;
+        for (i, e) in self.epoch_errors.iter().enumerate() {
+            write!(
+                f,
+                "\n  epoch {}: {:.2}% transition errors",
+                i + 1,
+                e * 100.0
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A trained parser. Cheap to share between threads (`Send + Sync`).
+#[derive(Clone, PartialEq)]
+pub struct Parser {
+    labels: Vec<String>,
+    root: u16,
+    fallback: u16,
+    tbits: u8,
+    lbits: u8,
+    trans: Vec<i16>,
+    lab: Vec<i16>,
+}
+
+impl fmt::Debug for Parser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Parser")
+            .field("labels", &self.labels.len())
+            .field("transition_bits", &self.tbits)
+            .field("label_bits", &self.lbits)
+            .finish_non_exhaustive()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hashing.
+
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline]
+fn mix(h: u64, v: u64) -> u64 {
+    (h ^ v).wrapping_mul(K).rotate_left(29)
+}
+
+/// A hash of a string, case folded when `fold` (a word), or as is (a tag).
+fn str_hash(s: &str, fold: bool) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in s.chars() {
+        if fold {
+            for l in c.to_lowercase() {
+                h = (h ^ l as u64).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        } else {
+            h = (h ^ c as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    mix(h, 1) | 1
+}
+
+#[inline]
+fn row(h: u64, bits: u8) -> usize {
+    (h.wrapping_mul(K) >> (64 - bits as u32)) as usize
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser state.
+
+/// The per-word atoms features are built from; index `n` is the null position.
+struct Atoms {
+    w: Vec<u64>,
+    p: Vec<u64>,
+    u: Vec<u64>,
+}
+
+impl Atoms {
+    fn new(words: &[&str], upos: &[&str], xpos: &[&str]) -> Atoms {
+        let n = words.len();
+        let mut a = Atoms {
+            w: Vec::with_capacity(n + 1),
+            p: Vec::with_capacity(n + 1),
+            u: Vec::with_capacity(n + 1),
+        };
+        for (i, w) in words.iter().enumerate() {
+            a.w.push(str_hash(w, true));
+            a.u.push(str_hash(upos.get(i).copied().unwrap_or("_"), false));
+            a.p.push(str_hash(xpos.get(i).copied().unwrap_or("_"), false));
+        }
+        a.w.push(2);
+        a.p.push(2);
+        a.u.push(2);
+        a
+    }
+}
+
+/// An arc-hybrid configuration. The buffer is always the suffix `b..n`; position `n` (`null`)
+/// stands for a missing item in features.
+struct State {
+    n: usize,
+    stack: Vec<u32>,
+    b: usize,
+    head: Vec<u32>,
+    label: Vec<u16>,
+    lc1: Vec<u32>,
+    lc2: Vec<u32>,
+    rc1: Vec<u32>,
+    rc2: Vec<u32>,
+    nl: Vec<u8>,
+    nr: Vec<u8>,
+    ls: Vec<u64>,
+    rs: Vec<u64>,
+}
+
+impl State {
+    fn new(n: usize) -> State {
+        let null = n as u32;
+        State {
+            n,
+            stack: Vec::with_capacity(n),
+            b: 0,
+            head: vec![NOHEAD; n + 1],
+            label: vec![NOLABEL; n + 1],
+            lc1: vec![null; n + 1],
+            lc2: vec![null; n + 1],
+            rc1: vec![null; n + 1],
+            rc2: vec![null; n + 1],
+            nl: vec![0; n + 1],
+            nr: vec![0; n + 1],
+            ls: vec![0; n + 1],
+            rs: vec![0; n + 1],
+        }
+    }
+
+    fn terminal(&self) -> bool {
+        self.b >= self.n && self.stack.len() <= 1
+    }
+
+    fn valid(&self) -> [bool; MOVES] {
+        let buf = self.b < self.n;
+        [buf, buf && !self.stack.is_empty(), self.stack.len() >= 2]
+    }
+
+    fn s(&self, i: usize) -> usize {
+        let l = self.stack.len();
+        if i < l {
+            self.stack[l - 1 - i] as usize
+        } else {
+            self.n
+        }
+    }
+
+    fn bi(&self, i: usize) -> usize {
+        if self.b + i < self.n {
+            self.b + i
+        } else {
+            self.n
+        }
+    }
+
+    /// The (head, dependent) of an arc move.
+    fn arc(&self, mv: usize) -> (usize, usize) {
+        if mv == LEFT {
+            (self.b, self.s(0))
+        } else {
+            (self.s(1), self.s(0))
+        }
+    }
+
+    fn apply(&mut self, mv: usize, lab: u16) {
+        match mv {
+            SHIFT => {
+                self.stack.push(self.b as u32);
+                self.b += 1;
+            }
+            _ => {
+                let (h, d) = self.arc(mv);
+                self.stack.pop();
+                self.add_arc(h, d, lab);
+            }
+        }
+    }
+
+    fn add_arc(&mut self, h: usize, d: usize, lab: u16) {
+        let (d32, bit) = (d as u32, 1u64 << (lab % 64));
+        self.head[d] = h as u32;
+        self.label[d] = lab;
+        let null = self.n as u32;
+        if d < h {
+            if self.lc1[h] == null || d32 < self.lc1[h] {
+                self.lc2[h] = self.lc1[h];
+                self.lc1[h] = d32;
+            } else if self.lc2[h] == null || d32 < self.lc2[h] {
+                self.lc2[h] = d32;
+            }
+            self.nl[h] = self.nl[h].saturating_add(1);
+            self.ls[h] |= bit;
+        } else {
+            if self.rc1[h] == null || d32 > self.rc1[h] {
+                self.rc2[h] = self.rc1[h];
+                self.rc1[h] = d32;
+            } else if self.rc2[h] == null || d32 > self.rc2[h] {
+                self.rc2[h] = d32;
+            }
+            self.nr[h] = self.nr[h].saturating_add(1);
+            self.rs[h] |= bit;
+        }
+    }
+
+    #[inline]
+    fn lab(&self, i: usize) -> u64 {
+        self.label[i] as u64 + 7
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Features.
+
+const NT: usize = 96;
+const NL: usize = 30;
+
+/// Fills `f` with the transition features of the state.
+fn trans_features(st: &State, a: &Atoms, f: &mut [u64; NT]) {
+    let (s0, s1, s2) = (st.s(0), st.s(1), st.s(2));
+    let (b0, b1, b2) = (st.bi(0), st.bi(1), st.bi(2));
+    let n = st.n;
+    let (w, p, u) = (&a.w, &a.p, &a.u);
+    let (s0w, s0p, s0u) = (w[s0], p[s0], u[s0]);
+    let (s1w, s1p, s1u) = (w[s1], p[s1], u[s1]);
+    let (s2w, s2p) = (w[s2], p[s2]);
+    let (b0w, b0p, b0u) = (w[b0], p[b0], u[b0]);
+    let (b1w, b1p, b1u) = (w[b1], p[b1], u[b1]);
+    let (b2w, b2p) = (w[b2], p[b2]);
+    let (s0l, s0r) = (st.lc1[s0] as usize, st.rc1[s0] as usize);
+    let (s0l2, s0r2) = (st.lc2[s0] as usize, st.rc2[s0] as usize);
+    let (b0l, b0l2) = (st.lc1[b0] as usize, st.lc2[b0] as usize);
+    let (s1l, s1r) = (st.lc1[s1] as usize, st.rc1[s1] as usize);
+    let dist = if s0 < n && b0 < n {
+        (b0 - s0).min(8) as u64
+    } else {
+        15
+    };
+    let d10 = if s0 < n && s1 < n {
+        (s0 - s1).min(8) as u64
+    } else {
+        15
+    };
+    let (s0vl, s0vr, b0vl) = (st.nl[s0] as u64, st.nr[s0] as u64, st.nl[b0] as u64);
+    let (s0ls, s0rs, b0ls) = (st.ls[s0], st.rs[s0], st.ls[b0]);
+    let (s0ll, s0rl, b0ll) = (st.lab(s0l), st.lab(s0r), st.lab(b0l));
+    let (s0l2l, s0r2l, b0l2l) = (st.lab(s0l2), st.lab(s0r2), st.lab(b0l2));
+    let mut k = 0usize;
+    macro_rules! ft {
+        ($($v:expr),+) => {{
+            let mut h = (k as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407);
+            $(h = mix(h, $v);)+
+            f[k] = h;
+            k += 1;
+        }};
+    }
+    // Unigrams.
+    ft!(s0w);
+    ft!(s0p);
+    ft!(s0w, s0p);
+    ft!(s0u);
+    ft!(b0w);
+    ft!(b0p);
+    ft!(b0w, b0p);
+    ft!(b0u);
+    ft!(b1w);
+    ft!(b1p);
+    ft!(b1w, b1p);
+    ft!(b2w);
+    ft!(b2p);
+    ft!(b2w, b2p);
+    ft!(s1w);
+    ft!(s1p);
+    ft!(s1w, s1p);
+    ft!(s2p);
+    ft!(s2w);
+    // Pairs.
+    ft!(s0w, s0p, b0w, b0p);
+    ft!(s0w, s0p, b0w);
+    ft!(s0w, b0w, b0p);
+    ft!(s0w, s0p, b0p);
+    ft!(s0p, b0w, b0p);
+    ft!(s0w, b0w);
+    ft!(s0p, b0p);
+    ft!(b0p, b1p);
+    ft!(s1w, s1p, s0w, s0p);
+    ft!(s1w, s0w);
+    ft!(s1p, s0p);
+    ft!(s1p, s0w);
+    ft!(s1w, s0p);
+    ft!(b0w, b1w);
+    ft!(s0w, b1p);
+    // Triples.
+    ft!(b0p, b1p, b2p);
+    ft!(s0p, b0p, b1p);
+    ft!(s1p, s0p, b0p);
+    ft!(s0p, p[s0l], b0p);
+    ft!(s0p, p[s0r], b0p);
+    ft!(s0p, b0p, p[b0l]);
+    ft!(s2p, s1p, s0p);
+    ft!(s1p, s0p, p[s0l]);
+    ft!(s1p, p[s1r], s0p);
+    ft!(s0w, b0p, b1p);
+    ft!(s1p, s0p, p[s0r]);
+    ft!(s0u, b0u, s1u);
+    ft!(s0u, b0u, b1u);
+    ft!(s1p, s0p, b0p, b1p);
+    // Distance.
+    ft!(s0w, dist);
+    ft!(s0p, dist);
+    ft!(b0w, dist);
+    ft!(b0p, dist);
+    ft!(s0w, b0w, dist);
+    ft!(s0p, b0p, dist);
+    ft!(s1p, s0p, d10);
+    ft!(s1w, s0w, d10);
+    // Valency.
+    ft!(s0w, s0vr);
+    ft!(s0p, s0vr);
+    ft!(s0w, s0vl);
+    ft!(s0p, s0vl);
+    ft!(b0w, b0vl);
+    ft!(b0p, b0vl);
+    // Children.
+    ft!(w[s0l]);
+    ft!(p[s0l]);
+    ft!(s0ll);
+    ft!(w[s0r]);
+    ft!(p[s0r]);
+    ft!(s0rl);
+    ft!(w[b0l]);
+    ft!(p[b0l]);
+    ft!(b0ll);
+    ft!(w[s0l2]);
+    ft!(p[s0l2]);
+    ft!(s0l2l);
+    ft!(w[s0r2]);
+    ft!(p[s0r2]);
+    ft!(s0r2l);
+    ft!(w[b0l2]);
+    ft!(p[b0l2]);
+    ft!(b0l2l);
+    ft!(s0p, s0ll, s0l2l);
+    ft!(s0p, s0rl, s0r2l);
+    ft!(b0p, b0ll, b0l2l);
+    ft!(s1p, p[s1l], s0p);
+    ft!(s1p, st.lab(s1r), s0p);
+    // Label sets.
+    ft!(s0w, s0rs);
+    ft!(s0p, s0rs);
+    ft!(s0w, s0ls);
+    ft!(s0p, s0ls);
+    ft!(b0w, b0ls);
+    ft!(b0p, b0ls);
+    ft!(s0p, s0ls, s0rs, b0p);
+    debug_assert_eq!(k, NT - 4);
+    // Extra context around the buffer front and stack top.
+    let prev = if b0 < n && b0 > 0 { b0 - 1 } else { n };
+    ft!(b0p, p[prev], s0p);
+    ft!(b0w, p[prev]);
+    ft!(s0p, st.lab(s0l), st.lab(s0r), b0p);
+    ft!(s0u, s1u, b0u, b1u);
+    debug_assert_eq!(k, NT);
+}
+
+/// Fills `f` with the features of labelling the arc `h → d`.
+fn label_features(st: &State, a: &Atoms, h: usize, d: usize, f: &mut [u64; NL]) {
+    let n = st.n;
+    let (w, p, u) = (&a.w, &a.p, &a.u);
+    let dir = if d < h { 0x11u64 } else { 0x22 };
+    let dist = (h.abs_diff(d)).min(8) as u64;
+    let (dw, dp, du, hw, hp, hu) = (w[d], p[d], u[d], w[h], p[h], u[h]);
+    let (dl, dr) = (st.lc1[d] as usize, st.rc1[d] as usize);
+    let dprev = if d > 0 { d - 1 } else { n };
+    let dnext = if d + 1 < n { d + 1 } else { n };
+    let hprev = if h > 0 && h < n { h - 1 } else { n };
+    let hnext = if h + 1 < n { h + 1 } else { n };
+    let mut k = 0usize;
+    macro_rules! ft {
+        ($($v:expr),+) => {{
+            let mut h = (k as u64 + 1).wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ dir;
+            $(h = mix(h, $v);)+
+            f[k] = h;
+            k += 1;
+        }};
+    }
+    ft!(dw);
+    ft!(dp);
+    ft!(dw, dp);
+    ft!(hw);
+    ft!(hp);
+    ft!(hw, hp);
+    ft!(dw, hw);
+    ft!(dp, hp);
+    ft!(dw, hp);
+    ft!(dp, hw);
+    ft!(dp, hp, dist);
+    ft!(dp, st.lab(dl));
+    ft!(dp, st.lab(dr));
+    ft!(dp, st.ls[d]);
+    ft!(dp, st.rs[d]);
+    ft!(hp, st.ls[h] | st.rs[h]);
+    ft!(dp, hp, p[dprev]);
+    ft!(dp, hp, p[dnext]);
+    ft!(dp, hp, p[hprev]);
+    ft!(dp, hp, p[hnext]);
+    ft!(du, hu);
+    ft!(dw, w[dnext]);
+    ft!(dp, w[dl]);
+    ft!(dp, w[dl], hp);
+    ft!(du, dist);
+    ft!(dp, p[dl], p[dr]);
+    ft!(dw, dp, hp);
+    ft!(dp, hw, hp);
+    ft!(du, hu, st.ls[d], st.rs[d]);
+    ft!(
+        dp,
+        hp,
+        st.lab(st.lc1[h] as usize),
+        st.lab(st.rc1[h] as usize)
+    );
+    debug_assert_eq!(k, NL);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing.
+
+impl Parser {
+    /// Loads a model written by [`Parser::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Parser, ModelError> {
+        let payload = model_file::read(bytes, KIND, VERSION)?;
+        let mut r = Cursor { b: payload, at: 0 };
+        let corrupt = |m: &str| ModelError::Corrupt(m.to_string());
+        let nlabels = r.u32().ok_or_else(|| corrupt("no label count"))? as usize;
+        if nlabels == 0 || nlabels > 4096 {
+            return Err(corrupt("bad label count"));
+        }
+        let mut labels = Vec::with_capacity(nlabels);
+        for _ in 0..nlabels {
+            let len = r.u16().ok_or_else(|| corrupt("truncated label"))? as usize;
+            let s = r.take(len).ok_or_else(|| corrupt("truncated label"))?;
+            let s = std::str::from_utf8(s).map_err(|_| corrupt("label is not UTF-8"))?;
+            labels.push(s.to_string());
+        }
+        let root = r.u16().ok_or_else(|| corrupt("no root label"))?;
+        let fallback = r.u16().ok_or_else(|| corrupt("no fallback label"))?;
+        if root as usize >= nlabels || fallback as usize >= nlabels {
+            return Err(corrupt("root or fallback label out of range"));
+        }
+        let tbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
+        let lbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
+        if !(1..=26).contains(&tbits) || !(1..=24).contains(&lbits) {
+            return Err(corrupt("bad table size"));
+        }
+        let tlen = (1usize << tbits) * MOVES;
+        let llen = (1usize << lbits) * nlabels;
+        if r.b.len() - r.at != 2 * (tlen + llen) {
+            return Err(corrupt("weight tables do not match their declared size"));
+        }
+        let trans = r.i16s(tlen).ok_or_else(|| corrupt("truncated weights"))?;
+        let lab = r.i16s(llen).ok_or_else(|| corrupt("truncated weights"))?;
+        Ok(Parser {
+            labels,
+            root,
+            fallback,
+            tbits,
+            lbits,
+            trans,
+            lab,
+        })
+    }
+
+    /// The model file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut p = Vec::with_capacity(2 * (self.trans.len() + self.lab.len()) + 1024);
+        p.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
+        for l in &self.labels {
+            p.extend_from_slice(&(l.len() as u16).to_le_bytes());
+            p.extend_from_slice(l.as_bytes());
+        }
+        p.extend_from_slice(&self.root.to_le_bytes());
+        p.extend_from_slice(&self.fallback.to_le_bytes());
+        p.push(self.tbits);
+        p.push(self.lbits);
+        for w in self.trans.iter().chain(&self.lab) {
+            p.extend_from_slice(&w.to_le_bytes());
+        }
+        model_file::write(KIND, VERSION, &p)
+    }
+
+    /// The relation called `id` (`"_"` for an unknown id).
+    pub fn label_name(&self, id: u16) -> &str {
+        self.labels.get(id as usize).map_or("_", String::as_str)
+    }
+
+    /// The id of a relation, if the model knows it.
+    pub fn label_id(&self, name: &str) -> Option<u16> {
+        self.labels.iter().position(|l| l == name).map(|i| i as u16)
+    }
+
+    /// Number of relations the model knows.
+    pub fn num_labels(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Parses one sentence. `heads` and `labels` are cleared and filled with one entry per word:
+    /// `heads[i]` is 1-based (`0` = root), `labels[i]` a relation id for [`Parser::label_name`].
+    /// Missing tags (tag slices shorter than `words`) count as unknown.
+    pub fn parse(
+        &self,
+        words: &[&str],
+        upos: &[&str],
+        xpos: &[&str],
+        heads: &mut Vec<u32>,
+        labels: &mut Vec<u16>,
+    ) {
+        heads.clear();
+        labels.clear();
+        let n = words.len();
+        if n == 0 {
+            return;
+        }
+        let atoms = Atoms::new(words, upos, xpos);
+        let mut st = State::new(n);
+        let mut f = [0u64; NT];
+        let mut lf = [0u64; NL];
+        let mut lscores = vec![0i32; self.labels.len()];
+        while !st.terminal() {
+            let valid = st.valid();
+            let mv = if valid[SHIFT] && !valid[LEFT] && !valid[RIGHT] {
+                SHIFT
+            } else {
+                trans_features(&st, &atoms, &mut f);
+                let s = self.trans_scores(&f);
+                best_move(&s, &valid)
+            };
+            let lab = if mv == SHIFT {
+                0
+            } else {
+                let (h, d) = st.arc(mv);
+                label_features(&st, &atoms, h, d, &mut lf);
+                self.label_scores(&lf, &mut lscores);
+                self.best_label(&lscores)
+            };
+            st.apply(mv, lab);
+        }
+        let root = st.s(0);
+        for d in 0..n {
+            if d == root {
+                heads.push(0);
+                labels.push(self.root);
+            } else if st.head[d] == NOHEAD {
+                // Unreachable with the transition system above; kept so the output is a tree
+                // whatever happens.
+                heads.push(root as u32 + 1);
+                labels.push(self.fallback);
+            } else {
+                heads.push(st.head[d] + 1);
+                labels.push(st.label[d]);
+            }
+        }
+    }
+
+    fn trans_scores(&self, f: &[u64; NT]) -> [i32; MOVES] {
+        let mut s = [0i32; MOVES];
+        for &h in f {
+            let r = row(h, self.tbits) * MOVES;
+            let w = &self.trans[r..r + MOVES];
+            s[0] += w[0] as i32;
+            s[1] += w[1] as i32;
+            s[2] += w[2] as i32;
+        }
+        s
+    }
+
+    fn label_scores(&self, f: &[u64; NL], s: &mut [i32]) {
+        let l = self.labels.len();
+        s.iter_mut().for_each(|x| *x = 0);
+        for &h in f {
+            let r = row(h, self.lbits) * l;
+            for (x, w) in s.iter_mut().zip(&self.lab[r..r + l]) {
+                *x += *w as i32;
+            }
+        }
+    }
+
+    fn best_label(&self, s: &[i32]) -> u16 {
+        let mut best = self.fallback as usize;
+        for (i, &x) in s.iter().enumerate() {
+            if i != self.root as usize && x > s[best] {
+                best = i;
+            }
+        }
+        best as u16
+    }
+}
+
+fn best_move<T: PartialOrd + Copy>(s: &[T; MOVES], valid: &[bool; MOVES]) -> usize {
+    let mut best = usize::MAX;
+    for m in 0..MOVES {
+        if valid[m] && (best == usize::MAX || s[m] > s[best]) {
+            best = m;
+        }
+    }
+    best
+}
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.b.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(s)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take(2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn i16s(&mut self, n: usize) -> Option<Vec<i16>> {
+        let b = self.take(n.checked_mul(2)?)?;
+        Some(
+            b.chunks_exact(2)
+                .map(|c| i16::from_le_bytes([c[0], c[1]]))
+                .collect(),
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training.
+
+/// A training sentence checked, projectivized and turned into ids.
+struct Prepared {
+    atoms: Atoms,
+    n: usize,
+    /// Gold head per word, 0-based, [`GROOT`] for the root word.
+    gold: Vec<u32>,
+    glabel: Vec<u16>,
+    children: Vec<Vec<u32>>,
+}
+
+/// Checks that `heads` (1-based, 0 = root) is one tree; `None` when it is not.
+fn check_tree(heads: &[u32]) -> Option<()> {
+    let n = heads.len();
+    if n == 0 || heads.iter().filter(|&&h| h == 0).count() != 1 {
+        return None;
+    }
+    for (i, &h) in heads.iter().enumerate() {
+        if h as usize > n || h as usize == i + 1 {
+            return None;
+        }
+    }
+    for i in 0..n {
+        let (mut x, mut steps) = (i, 0);
+        while heads[x] != 0 {
+            x = heads[x] as usize - 1;
+            steps += 1;
+            if steps > n {
+                return None;
+            }
+        }
+    }
+    Some(())
+}
+
+/// True when the arc into `d` (1-based heads, 0 = root) is projective: every word strictly
+/// between head and dependent descends from the head.
+fn arc_projective(heads: &[u32], d: usize) -> bool {
+    let h = heads[d - 1] as usize;
+    if h == 0 {
+        return true;
+    }
+    let (lo, hi) = if h < d { (h, d) } else { (d, h) };
+    (lo + 1..hi).all(|k| {
+        let mut x = k;
+        while x != 0 && x != h {
+            x = heads[x - 1] as usize;
+        }
+        x == h
+    })
+}
+
+/// Lifts non-projective arcs (shortest first) until the tree is projective, counting the lifts.
+/// Heads are 1-based with 0 for the root; an arc over the root word counts as non-projective.
+pub fn projectivize(heads: &mut [u32]) -> usize {
+    let mut lifts = 0;
+    loop {
+        let mut worst: Option<(usize, usize)> = None;
+        for d in 1..=heads.len() {
+            if !arc_projective(heads, d) {
+                let len = (heads[d - 1] as usize).abs_diff(d);
+                if worst.is_none_or(|(l, _)| len < l) {
+                    worst = Some((len, d));
+                }
+            }
+        }
+        match worst {
+            None => return lifts,
+            Some((_, d)) => {
+                let h = heads[d - 1] as usize;
+                heads[d - 1] = heads[h - 1];
+                lifts += 1;
+            }
+        }
+    }
+}
+
+struct Weights {
+    w: Vec<i32>,
+    u: Vec<i64>,
+}
+
+impl Weights {
+    fn new(len: usize) -> Weights {
+        Weights {
+            w: vec![0; len],
+            u: vec![0; len],
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, i: usize, delta: i32, c: i64) {
+        self.w[i] += delta;
+        self.u[i] += c * delta as i64;
+    }
+
+    /// The averaged weights quantized to `i16`.
+    fn quantize(&self, c: i64) -> Vec<i16> {
+        let c = c.max(1) as f64;
+        let avg: Vec<f64> = self
+            .w
+            .iter()
+            .zip(&self.u)
+            .map(|(&w, &u)| w as f64 - u as f64 / c)
+            .collect();
+        let max = avg.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        let scale = if max > 0.0 { 32767.0 / max } else { 1.0 };
+        avg.iter()
+            .map(|x| (x * scale).round().clamp(-32767.0, 32767.0) as i16)
+            .collect()
+    }
+}
+
+/// Deterministic pseudo-random numbers (splitmix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The cost of each move: how many gold arcs it makes unreachable (arc-hybrid dynamic oracle,
+/// Goldberg & Nivre 2013, with the root word required to end alone on the stack).
+fn costs(st: &State, g: &Prepared, valid: &[bool; MOVES]) -> [u32; MOVES] {
+    let n = st.n;
+    let gold = &g.gold;
+    let in_buf = |x: u32| x != GROOT && (x as usize) >= st.b && (x as usize) < n;
+    let deps_in_buf = |x: usize| {
+        g.children[x]
+            .iter()
+            .filter(|&&d| d as usize >= st.b)
+            .count() as u32
+    };
+    let mut c = [u32::MAX; MOVES];
+    let (s0, s1, b0) = (st.s(0), st.s(1), st.bi(0));
+    // Can s0 still get its gold head?
+    let reach_head = |x: usize, below: usize| {
+        let gh = gold[x];
+        in_buf(gh) || (below < n && gh == below as u32) || (below >= n && gh == GROOT)
+    };
+    if valid[SHIFT] {
+        let mut k = st
+            .stack
+            .iter()
+            .filter(|&&d| gold[d as usize] == b0 as u32)
+            .count() as u32;
+        let gh = gold[b0];
+        if gh == GROOT {
+            if !st.stack.is_empty() {
+                // Words left on the stack under the root word can never be reduced.
+                let reachable = st
+                    .stack
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &d)| {
+                        let below = if i > 0 { st.stack[i - 1] as usize } else { n };
+                        reach_head(d as usize, below)
+                    })
+                    .count() as u32;
+                k = k.max(reachable).max(1);
+            }
+        } else if gh as usize != s0 && st.stack.contains(&gh) {
+            k += 1;
+        }
+        c[SHIFT] = k;
+    }
+    if valid[LEFT] {
+        let lost = reach_head(s0, s1) && gold[s0] != b0 as u32;
+        c[LEFT] = deps_in_buf(s0) + lost as u32;
+    }
+    if valid[RIGHT] {
+        let lost = reach_head(s0, s1) && gold[s0] != s1 as u32;
+        c[RIGHT] = deps_in_buf(s0) + lost as u32;
+    }
+    c
+}
+
+/// Trains a parser on gold trees (see [`train_with`]).
+pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Parser, TrainReport) {
+    train_with(sentences, config, |_, _| {})
+}
+
+/// Trains a parser, handing the averaged model after each epoch to `on_epoch(epoch, &parser)`
+/// (0-based epoch), for example to follow a development score. Deterministic for a given
+/// config.
+pub fn train_with(
+    sentences: &[TrainSentence],
+    config: &TrainConfig,
+    mut on_epoch: impl FnMut(u32, &Parser),
+) -> (Parser, TrainReport) {
+    let mut report = TrainReport::default();
+    let mut labels: Vec<String> = vec![ROOT_LABEL.to_string(), FALLBACK_LABEL.to_string()];
+    let mut index: std::collections::HashMap<String, u16> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.clone(), i as u16))
+        .collect();
+    let mut data = Vec::new();
+    for s in sentences {
+        let n = s.words.len();
+        if n == 0
+            || s.upos.len() != n
+            || s.xpos.len() != n
+            || s.heads.len() != n
+            || s.labels.len() != n
+            || check_tree(&s.heads).is_none()
+        {
+            report.skipped += 1;
+            continue;
+        }
+        let mut heads = s.heads.clone();
+        let lifts = projectivize(&mut heads);
+        if lifts > 0 {
+            report.nonprojective += 1;
+            report.lifted_arcs += lifts;
+        }
+        let glabel = s
+            .labels
+            .iter()
+            .map(|l| {
+                *index.entry(l.clone()).or_insert_with(|| {
+                    labels.push(l.clone());
+                    (labels.len() - 1) as u16
+                })
+            })
+            .collect();
+        let gold: Vec<u32> = heads
+            .iter()
+            .map(|&h| if h == 0 { GROOT } else { h - 1 })
+            .collect();
+        let mut children = vec![Vec::new(); n + 1];
+        for (d, &h) in gold.iter().enumerate() {
+            if h != GROOT {
+                children[h as usize].push(d as u32);
+            }
+        }
+        let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+        let upos: Vec<&str> = s.upos.iter().map(String::as_str).collect();
+        let xpos: Vec<&str> = s.xpos.iter().map(String::as_str).collect();
+        data.push(Prepared {
+            atoms: Atoms::new(&words, &upos, &xpos),
+            n,
+            gold,
+            glabel,
+            children,
+        });
+        report.sentences += 1;
+        report.words += n;
+    }
+    report.labels = labels.len();
+    let nl = labels.len();
+    let (tbits, lbits) = (
+        config.transition_bits.clamp(1, 26),
+        config.label_bits.clamp(1, 24),
+    );
+    let mut tw = Weights::new((1usize << tbits) * MOVES);
+    let mut lw = Weights::new((1usize << lbits) * nl);
+    let mut c: i64 = 1;
+    let mut rng = Rng(config.seed);
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut f = [0u64; NT];
+    let mut lf = [0u64; NL];
+    let mut trows = [0usize; NT];
+    let mut lrows = [0usize; NL];
+    let mut lscores = vec![0i64; nl];
+    let build = |tw: &Weights, lw: &Weights, c: i64| Parser {
+        labels: labels.clone(),
+        root: 0,
+        fallback: 1,
+        tbits,
+        lbits,
+        trans: tw.quantize(c),
+        lab: lw.quantize(c),
+    };
+    for epoch in 0..config.epochs {
+        for i in (1..order.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        let (mut decisions, mut errors) = (0u64, 0u64);
+        for &si in &order {
+            let g = &data[si];
+            let mut st = State::new(g.n);
+            while !st.terminal() {
+                let valid = st.valid();
+                trans_features(&st, &g.atoms, &mut f);
+                let mut s = [0i64; MOVES];
+                for (r, &h) in trows.iter_mut().zip(&f) {
+                    *r = row(h, tbits) * MOVES;
+                    for (m, x) in s.iter_mut().enumerate() {
+                        *x += tw.w[*r + m] as i64;
+                    }
+                }
+                let cost = costs(&st, g, &valid);
+                let min = (0..MOVES)
+                    .filter(|&m| valid[m])
+                    .map(|m| cost[m])
+                    .min()
+                    .unwrap_or(0);
+                let pred = best_move(&s, &valid);
+                let oracle = {
+                    let ok = [
+                        valid[0] && cost[0] == min,
+                        valid[1] && cost[1] == min,
+                        valid[2] && cost[2] == min,
+                    ];
+                    best_move(&s, &ok)
+                };
+                decisions += 1;
+                if cost[pred] > min {
+                    errors += 1;
+                    for &r in &trows {
+                        tw.add(r + oracle, 1, c);
+                        tw.add(r + pred, -1, c);
+                    }
+                }
+                c += 1;
+                let mv = if epoch >= config.explore_from && rng.unit() < config.explore {
+                    pred
+                } else {
+                    oracle
+                };
+                let lab = if mv == SHIFT {
+                    0
+                } else {
+                    let (h, d) = st.arc(mv);
+                    label_features(&st, &g.atoms, h, d, &mut lf);
+                    lscores.iter_mut().for_each(|x| *x = 0);
+                    for (r, &fh) in lrows.iter_mut().zip(&lf) {
+                        *r = row(fh, lbits) * nl;
+                        for (x, w) in lscores.iter_mut().zip(&lw.w[*r..*r + nl]) {
+                            *x += *w as i64;
+                        }
+                    }
+                    let mut best = 1usize;
+                    for (i, &x) in lscores.iter().enumerate() {
+                        if i != 0 && x > lscores[best] {
+                            best = i;
+                        }
+                    }
+                    if g.gold[d] == h as u32 {
+                        let gl = g.glabel[d] as usize;
+                        if best != gl {
+                            for &r in &lrows {
+                                lw.add(r + gl, 1, c);
+                                lw.add(r + best, -1, c);
+                            }
+                        }
+                        c += 1;
+                        gl as u16
+                    } else {
+                        best as u16
+                    }
+                };
+                st.apply(mv, lab);
+            }
+        }
+        report
+            .epoch_errors
+            .push(errors as f64 / decisions.max(1) as f64);
+        on_epoch(epoch, &build(&tw, &lw, c));
+    }
+    let parser = build(&tw, &lw, c);
+    (parser, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sent(heads: &[u32]) -> TrainSentence {
+        let n = heads.len();
+        let words: Vec<String> = (0..n).map(|i| format!("w{i}")).collect();
+        TrainSentence {
+            words,
+            upos: vec!["X".into(); n],
+            xpos: vec!["X".into(); n],
+            heads: heads.to_vec(),
+            labels: heads
+                .iter()
+                .map(|&h| if h == 0 { "root".into() } else { "dep".into() })
+                .collect(),
+        }
+    }
+
+    /// Follows the oracle's cheapest move from the start and returns the heads it builds.
+    fn follow_oracle(heads: &[u32]) -> Vec<u32> {
+        let s = sent(heads);
+        let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+        let n = heads.len();
+        let gold: Vec<u32> = heads
+            .iter()
+            .map(|&h| if h == 0 { GROOT } else { h - 1 })
+            .collect();
+        let mut children = vec![Vec::new(); n + 1];
+        for (d, &h) in gold.iter().enumerate() {
+            if h != GROOT {
+                children[h as usize].push(d as u32);
+            }
+        }
+        let g = Prepared {
+            atoms: Atoms::new(&words, &[], &[]),
+            n,
+            gold,
+            glabel: vec![0; n],
+            children,
+        };
+        let mut st = State::new(n);
+        while !st.terminal() {
+            let valid = st.valid();
+            let cost = costs(&st, &g, &valid);
+            let m = (0..MOVES)
+                .filter(|&m| valid[m])
+                .min_by_key(|&m| cost[m])
+                .unwrap();
+            assert_eq!(cost[m], 0, "no zero-cost move in a projective tree");
+            st.apply(m, 1);
+        }
+        let root = st.s(0);
+        (0..n)
+            .map(|d| if d == root { 0 } else { st.head[d] + 1 })
+            .collect()
+    }
+
+    #[test]
+    fn oracle_reproduces_projective_trees() {
+        for heads in [
+            &[0][..],
+            &[2, 0, 2],
+            &[2, 0, 4, 2, 2],
+            &[0, 1, 2, 3],
+            &[4, 4, 4, 0, 6, 4, 4],
+            &[2, 5, 5, 5, 0, 7, 5, 10, 10, 7, 5],
+            &[3, 3, 0, 5, 3, 8, 8, 5, 3],
+        ] {
+            assert_eq!(follow_oracle(heads), heads, "tree {heads:?}");
+        }
+    }
+
+    #[test]
+    fn projectivize_lifts_crossing_arcs() {
+        // 3 depends on 1 across the root word 2 (an arc over the root is non-projective).
+        let mut h = vec![0u32, 1, 1];
+        assert_eq!(projectivize(&mut h), 0);
+        let mut h = vec![2u32, 0, 1];
+        assert_eq!(projectivize(&mut h), 1);
+        assert_eq!(h, [2, 0, 2]);
+        // 1 -> 3 crosses 2 -> 4.
+        let mut h = vec![0u32, 4, 1, 1];
+        assert!(projectivize(&mut h) > 0);
+        assert_eq!(follow_oracle(&h), h);
+    }
+
+    fn synthetic() -> Vec<TrainSentence> {
+        let ts = |w: &[&str], u: &[&str], h: &[u32], l: &[&str]| TrainSentence::new(w, u, u, h, l);
+        vec![
+            ts(
+                &["rebels", "attacked", "kabul"],
+                &["NOUN", "VERB", "PROPN"],
+                &[2, 0, 2],
+                &["nsubj", "root", "obj"],
+            ),
+            ts(
+                &["the", "army", "shelled", "the", "town", "."],
+                &["DET", "NOUN", "VERB", "DET", "NOUN", "PUNCT"],
+                &[2, 3, 0, 5, 3, 3],
+                &["det", "nsubj", "root", "det", "obj", "punct"],
+            ),
+            ts(
+                &["police", "arrested", "protesters", "in", "cairo"],
+                &["NOUN", "VERB", "NOUN", "ADP", "PROPN"],
+                &[2, 0, 2, 5, 2],
+                &["nsubj", "root", "obj", "case", "obl"],
+            ),
+            ts(
+                &["iran", "'s", "leader", "met", "putin"],
+                &["PROPN", "PART", "NOUN", "VERB", "PROPN"],
+                &[3, 1, 4, 0, 4],
+                &["nmod:poss", "case", "nsubj", "root", "obj"],
+            ),
+        ]
+    }
+
+    fn small() -> TrainConfig {
+        TrainConfig {
+            transition_bits: 14,
+            label_bits: 12,
+            epochs: 10,
+            ..TrainConfig::default()
+        }
+    }
+
+    fn parse(p: &Parser, s: &TrainSentence) -> (Vec<u32>, Vec<String>) {
+        fn v(x: &[String]) -> Vec<&str> {
+            x.iter().map(String::as_str).collect()
+        }
+        let (mut h, mut l) = (Vec::new(), Vec::new());
+        p.parse(&v(&s.words), &v(&s.upos), &v(&s.xpos), &mut h, &mut l);
+        (h, l.iter().map(|&i| p.label_name(i).to_string()).collect())
+    }
+
+    #[test]
+    fn learns_a_tiny_treebank_perfectly() {
+        let data = synthetic();
+        let (p, report) = train(&data, &small());
+        assert_eq!(report.sentences, 4);
+        for s in &data {
+            assert_eq!(parse(&p, s), (s.heads.clone(), s.labels.clone()));
+        }
+    }
+
+    #[test]
+    fn training_is_deterministic() {
+        let data = synthetic();
+        assert_eq!(train(&data, &small()).0, train(&data, &small()).0);
+    }
+
+    #[test]
+    fn model_bytes_round_trip() {
+        let (p, _) = train(&synthetic(), &small());
+        let bytes = p.to_bytes();
+        let q = Parser::from_bytes(&bytes).unwrap();
+        assert_eq!(p, q);
+        assert_eq!(q.to_bytes(), bytes);
+    }
+
+    #[test]
+    fn corrupt_bytes_are_refused() {
+        let (p, _) = train(&synthetic(), &small());
+        let bytes = p.to_bytes();
+        assert!(Parser::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Parser::from_bytes(b"DYADTAGR").is_err());
+        let mut b = bytes.clone();
+        b[20] = 0xff; // The label count.
+        b[21] = 0xff;
+        assert!(Parser::from_bytes(&b).is_err());
+        // A payload cut short but with a matching header length.
+        let short = model_file::write(KIND, VERSION, &bytes[20..60]);
+        assert!(Parser::from_bytes(&short).is_err());
+    }
+
+    #[test]
+    fn malformed_training_trees_are_skipped() {
+        let mut bad = sent(&[2, 1]); // A cycle without a root.
+        bad.heads = vec![2, 1];
+        let (_, r) = train(&[bad, sent(&[0, 0]), sent(&[0, 9])], &small());
+        assert_eq!((r.sentences, r.skipped), (0, 3));
+    }
+
+    fn is_tree(heads: &[u32], n: usize) -> bool {
+        heads.len() == n && (n == 0 || check_tree(heads).is_some())
+    }
+
+    proptest! {
+        #[test]
+        fn output_is_always_one_tree(words in proptest::collection::vec("[a-z']{0,6}", 0..40), tags in proptest::collection::vec("(NOUN|VERB|DET|X)", 0..40)) {
+            static MODELS: std::sync::OnceLock<(Parser, Parser)> = std::sync::OnceLock::new();
+            let (zero, tiny) = MODELS.get_or_init(|| {
+                let config = TrainConfig { transition_bits: 8, label_bits: 6, epochs: 1, ..TrainConfig::default() };
+                (train(&[], &config).0, train(&synthetic(), &small()).0)
+            });
+            let w: Vec<&str> = words.iter().map(String::as_str).collect();
+            let t: Vec<&str> = tags.iter().map(String::as_str).collect();
+            for p in [zero, tiny] {
+                let (mut h, mut l) = (Vec::new(), Vec::new());
+                p.parse(&w, &t, &t, &mut h, &mut l);
+                prop_assert!(is_tree(&h, w.len()), "{:?}", h);
+                prop_assert_eq!(l.len(), w.len());
+                for (&hh, &ll) in h.iter().zip(&l) {
+                    prop_assert_eq!(hh == 0, p.label_name(ll) == ROOT_LABEL);
+                }
+            }
+        }
+    }
+}

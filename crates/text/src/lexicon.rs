@@ -56,12 +56,20 @@ const fn pack_const(s: &str) -> u64 {
     x
 }
 
-/// Packs a list of words at compile time.
+/// Packs a list of words at compile time, sorted so that lookups can search it.
 pub(crate) const fn pack_list<const N: usize>(list: &[&str]) -> [u64; N] {
     let mut out = [0u64; N];
     let mut i = 0;
     while i < N {
         out[i] = pack_const(list[i]);
+        // Insertion sort: the lists are short and this runs at compile time.
+        let mut k = i;
+        while k > 0 && out[k - 1] > out[k] {
+            let t = out[k - 1];
+            out[k - 1] = out[k];
+            out[k] = t;
+            k -= 1;
+        }
         i += 1;
     }
     out
@@ -80,11 +88,11 @@ packed!(BEFORE_NUMBER, ABBREV_BEFORE_NUMBER);
 packed!(PREFIXES, HYPHEN_PREFIXES);
 packed!(CONTINUATION, CONTINUATION_WORDS);
 packed!(CAPTION, CAPTION_WORDS);
-packed!(BARE, BARE_WORDS);
 
+/// Whether the sorted packed `list` holds `word`, compared in lowercase.
 #[inline]
 fn contains_lower(list: &[u64], word: &[u8]) -> bool {
-    pack(word, true).is_some_and(|x| list.contains(&x))
+    pack(word, true).is_some_and(|x| list.binary_search(&x).is_ok())
 }
 
 /// True when `word` (without its final period) is an abbreviation that keeps the period;
@@ -127,17 +135,66 @@ const BARE_SPLITS: &[u8] = &[
     3,
 ];
 
+/// The bare contractions packed (as [`pack`] does), each with the length of its first part,
+/// sorted by word.
+static BARE: [(u64, u8); BARE_WORDS.len()] = {
+    let mut out = [(0u64, 0u8); BARE_WORDS.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = (pack_const(BARE_WORDS[i]), BARE_SPLITS[i]);
+        let mut k = i;
+        while k > 0 && out[k - 1].0 > out[k].0 {
+            let t = out[k - 1];
+            out[k - 1] = out[k];
+            out[k] = t;
+            k -= 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+/// For each word length, the first letters (bit `c - b'a'`) and the last letters of the bare
+/// contractions of that length: most words fail this test and need no lookup.
+static BARE_ENDS: [(u32, u32); 9] = {
+    let mut t = [(0u32, 0u32); 9];
+    let mut k = 0;
+    while k < BARE_WORDS.len() {
+        let w = BARE_WORDS[k].as_bytes();
+        t[w.len()].0 |= 1 << (w[0] - b'a');
+        t[w.len()].1 |= 1 << (w[w.len() - 1] - b'a');
+        k += 1;
+    }
+    t
+};
+
+/// The bit of an ASCII letter (either case) in a set of letters; 0 for anything else.
+#[inline]
+fn letter_bit(c: u8) -> u32 {
+    let k = c.to_ascii_lowercase().wrapping_sub(b'a');
+    if k < 26 {
+        1 << k
+    } else {
+        0
+    }
+}
+
 /// For a contraction written without an apostrophe, the byte length of its first part.
 #[inline]
 pub(crate) fn bare_contraction(word: &[u8]) -> Option<usize> {
+    let (&(firsts, lasts), &first, &last) =
+        (BARE_ENDS.get(word.len())?, word.first()?, word.last()?);
+    if letter_bit(first) & firsts == 0 || letter_bit(last) & lasts == 0 {
+        return None;
+    }
     if word.len() < 2 || word.len() < 4 && word[1..].iter().any(u8::is_ascii_uppercase) {
         // `IM` and `IVE` are more often acronyms than shouting; `CANT` is shouting.
         return None;
     }
     let x = pack(word, true)?;
-    BARE.iter()
-        .position(|&b| b == x)
-        .map(|k| usize::from(BARE_SPLITS[k]))
+    BARE.binary_search_by_key(&x, |&(w, _)| w)
+        .ok()
+        .map(|k| usize::from(BARE[k].1))
 }
 
 /// Function words that do not end a headline: a line ending in one of them continues on the

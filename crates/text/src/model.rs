@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::segment::Ctx;
-use crate::tokenize::{char_at, ABBR, ALNUM, GAP_MASK, LOWER_START, UPPER_START};
+use crate::tokenize::{char_at, is_general_punctuation, ABBR, ALNUM, GAP_MASK, LOWER_START, UPPER_START};
 
 const MAGIC: &[u8; 4] = b"DYSB";
 const FORMAT_VERSION: u16 = 1;
@@ -51,6 +51,54 @@ pub(crate) struct Model {
     pub(crate) bits: u8,
     pub(crate) threshold: f32,
     pub(crate) weights: Vec<f32>,
+    /// The weights as the file stores them, for fast decisions; `None` for a model being trained.
+    pub(crate) quantized: Option<Quantized>,
+}
+
+/// A model's weights as integers (weight = value × scale) and the integer scores beyond which
+/// the float score's rounding cannot change a decision.
+///
+/// The float score of a candidate sums `n` = [`N_FEATURES`] products `q × scale`, each rounded,
+/// in a fixed order; its distance from the exact `Q × scale` (with `Q` the integer sum) is at
+/// most `(u + γ(n-1)) × A` with `u` = 2^-24, `γ(k)` = `k·u / (1 - k·u)` and `A` = `Σ|q| × scale`
+/// ≤ `n × 2^15 × scale`; as `u + γ(n-1)` < `2^-19` for n ≤ 30, that is under
+/// `n × 2^-4 × scale` (1.44 units of `scale` for 23 features). So an integer sum more than
+/// [`Quantized::MARGIN`] units above (below) the threshold gives the same decision as the float
+/// score, which only the sums in between compute. Summing `i16` also halves the table that every
+/// candidate reads at random.
+#[derive(Clone, PartialEq)]
+pub(crate) struct Quantized {
+    table: Vec<i16>,
+    /// Integer sums above this are boundaries.
+    yes_above: i32,
+    /// Integer sums below this are not.
+    no_below: i32,
+}
+
+// The rounding bound of [`Quantized`] holds for at most 30 features.
+const _: () = assert!(N_FEATURES <= 30);
+
+impl Quantized {
+    /// The safety margin in units of `scale`: the rounding bound above, doubled, plus one for
+    /// the rounding of the threshold's conversion.
+    const MARGIN: f64 = 2.0 * N_FEATURES as f64 * 32768.0 / (1u32 << 19) as f64 + 1.0;
+
+    /// The integer form of a table with this threshold and scale, when the bound above applies
+    /// (a positive normal scale and a finite threshold not too far out).
+    fn new(table: Vec<i16>, threshold: f32, scale: f32) -> Option<Quantized> {
+        if !(scale.is_normal() && scale > 0.0 && threshold.is_finite()) {
+            return None;
+        }
+        let t = f64::from(threshold) / f64::from(scale);
+        if t.abs() > 1e9 {
+            return None;
+        }
+        Some(Quantized {
+            table,
+            yes_above: (t + Self::MARGIN).ceil() as i32,
+            no_below: (t - Self::MARGIN).floor() as i32,
+        })
+    }
 }
 
 impl fmt::Debug for Model {
@@ -69,6 +117,7 @@ impl Model {
             bits,
             threshold: 0.0,
             weights: vec![0.0; 1 << bits],
+            quantized: None,
         }
     }
 
@@ -87,14 +136,16 @@ impl Model {
         if !(4..=24).contains(&bits) || b.len() != HEADER_LEN + 2 * (1usize << bits) {
             return Err(ModelError::NotAModel);
         }
-        let weights = b[HEADER_LEN..]
+        let table: Vec<i16> = b[HEADER_LEN..]
             .chunks_exact(2)
-            .map(|c| f32::from(i16::from_le_bytes([c[0], c[1]])) * scale)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
             .collect();
+        let weights = table.iter().map(|&q| f32::from(q) * scale).collect();
         Ok(Model {
             bits,
             threshold,
             weights,
+            quantized: Quantized::new(table, threshold, scale),
         })
     }
 
@@ -112,6 +163,26 @@ impl Model {
             out.extend_from_slice(&((w / scale).round() as i16).to_le_bytes());
         }
         out
+    }
+
+    /// Whether a candidate with these features is a sentence boundary: the float score above the
+    /// threshold, decided from the integer weights when they settle it (see [`Quantized`]).
+    #[inline]
+    pub(crate) fn is_boundary(&self, feats: &[u64; N_FEATURES]) -> bool {
+        if let Some(q) = &self.quantized {
+            let shift = 64 - u32::from(self.bits);
+            let sum: i32 = feats
+                .iter()
+                .map(|&h| i32::from(q.table[(h >> shift) as usize]))
+                .sum();
+            if sum > q.yes_above {
+                return true;
+            }
+            if sum < q.no_below {
+                return false;
+            }
+        }
+        self.score(feats) > self.threshold
     }
 
     #[inline]
@@ -171,11 +242,77 @@ const NONE_TOKEN: TokInfo = TokInfo {
     last: 0,
 };
 
+/// The shape class of each ASCII byte: `X` for uppercase, `x` for lowercase, `d` for a digit,
+/// the byte itself otherwise.
+static ASCII_SHAPE: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_uppercase() {
+            b'X'
+        } else if b.is_ascii_lowercase() {
+            b'x'
+        } else if b.is_ascii_digit() {
+            b'd'
+        } else {
+            b
+        };
+        c += 1;
+    }
+    t
+};
+
 fn info(ctx: &Ctx<'_>, i: usize) -> TokInfo {
     if i >= ctx.len() {
         return NONE_TOKEN;
     }
-    let s = ctx.str(i);
+    let b = ctx.bytes(i);
+    let last = *b.last().unwrap_or(&0);
+    let (lower, form, shape, len) = match ascii_hashes(b) {
+        Some(h) => h,
+        None => unicode_hashes(ctx.str(i)),
+    };
+    TokInfo {
+        lower,
+        form,
+        shape,
+        len,
+        flags: ctx.flag(i),
+        last: if last < 0x80 { last } else { 0x80 },
+    }
+}
+
+/// The lower, form and shape hashes and the capped length of an ASCII token (`None` for any
+/// other): the values [`unicode_hashes`] gives, in one cheap pass since every char is a byte.
+#[inline]
+fn ascii_hashes(b: &[u8]) -> Option<(u64, u64, u64, u8)> {
+    let (mut lower, mut form, mut shape) = (0u64, 0u64, 0u64);
+    let mut prev = 0u8;
+    let mut reps = 0u32;
+    for (j, &c) in b.iter().enumerate() {
+        if c >= 0x80 {
+            return None;
+        }
+        let sh = ASCII_SHAPE[usize::from(c)];
+        lower = mix(lower, u64::from(c.to_ascii_lowercase()));
+        form = mix(form, u64::from(c));
+        if sh == prev {
+            reps += 1;
+        } else {
+            reps = 0;
+        }
+        // Only the first ten chars count for the shape.
+        if reps < 2 && j < 10 {
+            shape = mix(shape, u64::from(sh));
+        }
+        prev = sh;
+    }
+    Some((lower, form, shape, b.len().min(15) as u8))
+}
+
+/// The lower, form and shape hashes and the capped length (in chars) of any token.
+fn unicode_hashes(s: &str) -> (u64, u64, u64, u8) {
     let b = s.as_bytes();
     let mut lower = 0u64;
     let mut form = 0u64;
@@ -187,29 +324,25 @@ fn info(ctx: &Ctx<'_>, i: usize) -> TokInfo {
     while j < b.len() {
         let c = b[j];
         let (sh, lo, l) = if c < 0x80 {
-            let sh = if c.is_ascii_uppercase() {
-                b'X'
-            } else if c.is_ascii_lowercase() {
-                b'x'
-            } else if c.is_ascii_digit() {
-                b'd'
-            } else {
-                c
-            };
-            (sh, u64::from(c.to_ascii_lowercase()), 1)
+            (ASCII_SHAPE[usize::from(c)], u64::from(c.to_ascii_lowercase()), 1)
         } else {
             let (ch, l) = char_at(s, j);
-            let sh = if ch.is_uppercase() {
-                b'X'
-            } else if ch.is_lowercase() {
-                b'x'
-            } else if ch.is_numeric() {
-                b'd'
+            let (sh, lo) = if is_general_punctuation(ch) {
+                // Not cased, not numeric and its own lowercase: no Unicode table lookups.
+                ((u32::from(ch) & 0x7f) as u8 | 0x80, u32::from(ch))
             } else {
-                // Curly quotes and dashes keep their identity in the shape.
-                (u32::from(ch) & 0x7f) as u8 | 0x80
+                let sh = if ch.is_uppercase() {
+                    b'X'
+                } else if ch.is_lowercase() {
+                    b'x'
+                } else if ch.is_numeric() {
+                    b'd'
+                } else {
+                    // Curly quotes and dashes keep their identity in the shape.
+                    (u32::from(ch) & 0x7f) as u8 | 0x80
+                };
+                (sh, ch.to_lowercase().next().map_or(u32::from(ch), u32::from))
             };
-            let lo = ch.to_lowercase().next().map_or(u32::from(ch), u32::from);
             (sh, u64::from(lo), l)
         };
         lower = mix(lower, lo);
@@ -233,15 +366,7 @@ fn info(ctx: &Ctx<'_>, i: usize) -> TokInfo {
         len = len.saturating_add(1);
         j += l;
     }
-    let last = *b.last().unwrap_or(&0);
-    TokInfo {
-        lower,
-        form,
-        shape,
-        len: len.min(15),
-        flags: ctx.flag(i),
-        last: if last < 0x80 { last } else { 0x80 },
-    }
+    (lower, form, shape, len.min(15))
 }
 
 /// The token information around the last candidate, reused by the next one when it follows.
@@ -275,12 +400,20 @@ pub(crate) fn features(
     out: &mut [u64; N_FEATURES],
 ) {
     let w = &mut window.infos;
-    if window.at != usize::MAX && window.at + 1 == i {
-        *w = [w[1], w[2], w[3], info(ctx, i + 2)];
-    } else if window.at != i {
-        *w = [NONE_TOKEN, info(ctx, i), info(ctx, i + 1), info(ctx, i + 2)];
-        if i > 0 {
-            w[0] = info(ctx, i - 1);
+    // Candidates come in order, often a token or two apart: keep what the last one computed.
+    match i.wrapping_sub(window.at) {
+        0 => {}
+        d @ 1..=3 if window.at != usize::MAX => {
+            w.copy_within(d.., 0);
+            for k in 4 - d..4 {
+                w[k] = info(ctx, i + k - 1);
+            }
+        }
+        _ => {
+            *w = [NONE_TOKEN, info(ctx, i), info(ctx, i + 1), info(ctx, i + 2)];
+            if i > ctx.base {
+                w[0] = info(ctx, i - 1);
+            }
         }
     }
     window.at = i;

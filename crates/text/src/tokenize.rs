@@ -39,9 +39,22 @@ const EMOTICONS: &[&str] = &[
 
 lexicon::packed!(EMOTICONS_PACKED, EMOTICONS);
 
+/// The first bytes of the emoticons, as a set over ASCII.
+static EMOTICON_FIRST: u128 = {
+    let mut set = 0u128;
+    let mut k = 0;
+    while k < EMOTICONS.len() {
+        set |= 1 << EMOTICONS[k].as_bytes()[0];
+        k += 1;
+    }
+    set
+};
+
 #[inline]
 fn is_emoticon(s: &[u8]) -> bool {
-    s.len() <= 4 && lexicon::pack(s, false).is_some_and(|x| EMOTICONS_PACKED.contains(&x))
+    s.len() <= 4
+        && s.first().is_some_and(|&c| c < 0x80 && EMOTICON_FIRST & (1 << c) != 0)
+        && lexicon::pack(s, false).is_some_and(|x| EMOTICONS_PACKED.binary_search(&x).is_ok())
 }
 
 /// Decodes the char starting at byte `i` of a valid UTF-8 string.
@@ -76,8 +89,16 @@ fn is_alnum(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        c.is_alphanumeric()
+        !is_general_punctuation(c) && c.is_alphanumeric()
     }
+}
+
+/// The General Punctuation block (dashes, curly quotes, ellipsis), common in news: none of its
+/// chars is a letter or digit or has case (a unit test checks this against `char`), so the
+/// Unicode tables need not be consulted.
+#[inline]
+pub(crate) fn is_general_punctuation(c: char) -> bool {
+    matches!(c, '\u{2000}'..='\u{206f}')
 }
 
 /// Chars that continue an emoji or symbol: variation selectors, joiners, skin tones, marks.
@@ -154,6 +175,11 @@ impl Tokenizer<'_> {
             }
             // A chunk: up to the next whitespace.
             let start = i;
+            if let Some(end) = self.simple_chunk(start) {
+                i = end;
+                newlines = 0;
+                continue;
+            }
             while i < n {
                 let c = b[i];
                 if c <= b' ' && matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c) {
@@ -174,6 +200,85 @@ impl Tokenizer<'_> {
         }
     }
 
+    /// Tokenizes the chunk at `s` if it is one of the common simple kinds, as [`Self::chunk`]
+    /// would, and returns its end; `None` leaves it to `chunk`. The kinds: a word of ASCII
+    /// letters (lowercase after the first) or a number of ASCII digits, alone, followed by one
+    /// of `,.;:`, or (a word) by an apostrophe and lowercase letters (`side's`).
+    #[inline]
+    fn simple_chunk(&mut self, s: usize) -> Option<usize> {
+        let b = self.text.as_bytes();
+        let n = b.len();
+        let first = b[s];
+        let word = first.is_ascii_alphabetic();
+        if !word && !first.is_ascii_digit() {
+            return None;
+        }
+        let mut j = s + 1;
+        if word {
+            while j < n && b[j].is_ascii_lowercase() {
+                j += 1;
+            }
+        } else {
+            while j < n && b[j].is_ascii_digit() {
+                j += 1;
+            }
+        }
+        let ends = |k: usize| k == n || is_ascii_space(b[k]);
+        if ends(j) {
+            if !word {
+                // A number alone: no rule of `chunk` or `core` applies to digits only.
+                self.push(s, j);
+            } else if j - s <= 24 && !(j - s <= 8 && needs_care(&b[s..j])) {
+                self.push_word(s, j);
+            } else {
+                self.chunk(s, j);
+            }
+            return Some(j);
+        }
+        match b[j] {
+            b',' | b'.' | b';' | b':' if ends(j + 1) => {
+                // `chunk` splits off the mark (keeping the period of an abbreviation or
+                // initial) and passes the rest to `core`, which for letters or digits only is
+                // `piece`.
+                if b[j] == b'.' && self.keeps_period(s, j, j + 1, self.gap >= GAP_NEWLINE) {
+                    self.piece(s, j + 1);
+                } else {
+                    self.piece(s, j);
+                    self.push(j, j + 1);
+                }
+                Some(j + 1)
+            }
+            b'\'' if word => {
+                // `side's`: nothing to split off either end, and `core` finds no infix.
+                let mut k = j + 1;
+                while k < n && b[k].is_ascii_lowercase() {
+                    k += 1;
+                }
+                if k == j + 1 || !ends(k) {
+                    return None;
+                }
+                self.piece(s, k);
+                Some(k)
+            }
+            _ => None,
+        }
+    }
+
+    /// Pushes a word of ASCII letters, the first of any case and the rest lowercase.
+    #[inline]
+    fn push_word(&mut self, s: usize, e: usize) {
+        let f = self.gap
+            | ALNUM
+            | if self.text.as_bytes()[s].is_ascii_lowercase() {
+                LOWER_START
+            } else {
+                UPPER_START
+            };
+        self.gap = GAP_NONE;
+        self.tokens.push(Span::from_usize(s, e));
+        self.flags.push(f);
+    }
+
     #[inline]
     fn push(&mut self, s: usize, e: usize) {
         debug_assert!(s < e);
@@ -191,7 +296,9 @@ impl Tokenizer<'_> {
             }
         } else {
             let (c, _) = char_at(self.text, s);
-            if c.is_lowercase() {
+            if is_general_punctuation(c) {
+                // Neither cased nor alphanumeric.
+            } else if c.is_lowercase() {
                 f |= LOWER_START | ALNUM;
             } else if c.is_uppercase() {
                 f |= UPPER_START | ALNUM;
@@ -597,6 +704,12 @@ impl Tokenizer<'_> {
     }
 }
 
+/// The ASCII whitespace that separates chunks.
+#[inline]
+fn is_ascii_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c)
+}
+
 /// Plain words that still need the slow path: bare contractions such as `dont`.
 #[inline]
 fn needs_care(w: &[u8]) -> bool {
@@ -616,6 +729,10 @@ fn is_contraction_suffix(rest: &[u8]) -> bool {
 
 /// Where a word splits into host and clitic: `do|n't`, `Russia|'s`, `can|not`, `gon|na`.
 fn contraction_split(w: &[u8]) -> Option<usize> {
+    // Every split below needs an apostrophe: `'`, a backtick or the last byte of `’`.
+    if !w.iter().any(|&c| matches!(c, b'\'' | b'`' | 0x99)) {
+        return lexicon::bare_contraction(w);
+    }
     let n = w.len();
     // n't with a straight, curly or backtick apostrophe.
     for apo in [&b"'"[..], "’".as_bytes(), b"`"] {
@@ -645,11 +762,11 @@ fn is_url(w: &[u8]) -> bool {
         || lw(b"https://")
         || lw(b"ftp://")
         || lw(b"www.")
-        || memchr::memmem::find(w, b"://").is_some()
+        || w.windows(3).any(|x| x == b"://")
 }
 
 fn is_email(w: &[u8]) -> bool {
-    match memchr::memchr(b'@', w) {
+    match w.iter().position(|&c| c == b'@') {
         Some(at) if at > 0 => {
             (w[at - 1].is_ascii_alphanumeric() || matches!(w[at - 1], b'.' | b'_' | b'-'))
                 && w[at + 1..].contains(&b'.')

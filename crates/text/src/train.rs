@@ -121,6 +121,7 @@ pub fn train(docs: &[TrainDoc<'_>], config: &TrainConfig) -> Trained {
         bits: config.bits,
         threshold: 0.0,
         weights,
+        quantized: None,
     };
     let correct = (0..n)
         .filter(|&e| {

@@ -1,1 +1,638 @@
-//! Placeholder: being written.
+//! Training and evaluation of the named-entity recognizer ([`dyad_nlp::ner`]) from the open
+//! corpora under `shared/corpora`.
+//!
+//! Sources and how each is turned into PER/ORG/LOC spans:
+//! - GUM train (`Entity=` brackets in MISC), commercially usable genres only
+//!   ([`crate::eval::commercially_usable`]): person/organization/place mentions reduced to their
+//!   proper-name core (the run of PROPN words, with `of`/`the`/`and`… inside, that holds the
+//!   mention's head), so "the US president Barack Obama" gives PER "Barack Obama" and LOC "US".
+//! - re3d (JSON lines, character offsets), every source but `BBC Online` (CC BY-NC): text
+//!   segmented by [`dyad_text::Segmenter`], offsets aligned to tokens; nominal mentions
+//!   ("rebels") become `O`, and a sentence whose mention mixes a name with a common-noun head
+//!   ("U.S. service members") is left out, since its names cannot be recovered cleanly.
+//! - WNUT-17 train (person → PER, corporation/group → ORG, location → LOC).
+//! - UNER English-EWT dev (IOB2), only in the final model (it is the tuning set before that).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use dyad_core::{Sentences, Tokens};
+use dyad_nlp::ner::{self, Entity, EntityLabel, Ner, TrainConfig, TrainSentence};
+
+/// Exact-span counts per learned label (PER, ORG, LOC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NerScore {
+    /// `[gold, predicted, correct]` per label, in [`EntityLabel::LEARNED`] order.
+    pub counts: [[usize; 3]; 3],
+}
+
+fn prf(c: [usize; 3]) -> (f64, f64, f64) {
+    let p = if c[1] == 0 {
+        0.0
+    } else {
+        c[2] as f64 / c[1] as f64
+    };
+    let r = if c[0] == 0 {
+        0.0
+    } else {
+        c[2] as f64 / c[0] as f64
+    };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
+    (100.0 * p, 100.0 * r, 100.0 * f)
+}
+
+impl NerScore {
+    /// Micro-averaged counts `[gold, predicted, correct]`.
+    pub fn micro(&self) -> [usize; 3] {
+        let mut m = [0; 3];
+        for c in &self.counts {
+            for k in 0..3 {
+                m[k] += c[k];
+            }
+        }
+        m
+    }
+
+    /// Micro-averaged F1 in percent.
+    pub fn f1(&self) -> f64 {
+        prf(self.micro()).2
+    }
+
+    /// Adds one sentence's gold and predicted spans (`NAT` ignored).
+    pub fn add(&mut self, gold: &[Entity], predicted: &[Entity]) {
+        for (l, label) in EntityLabel::LEARNED.iter().enumerate() {
+            let g: Vec<&Entity> = gold.iter().filter(|e| e.label == *label).collect();
+            let p: Vec<&Entity> = predicted.iter().filter(|e| e.label == *label).collect();
+            self.counts[l][0] += g.len();
+            self.counts[l][1] += p.len();
+            self.counts[l][2] += p.iter().filter(|e| g.contains(e)).count();
+        }
+    }
+}
+
+impl fmt::Display for NerScore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (l, label) in EntityLabel::LEARNED.iter().enumerate() {
+            let c = self.counts[l];
+            let (p, r, f1) = prf(c);
+            writeln!(
+                f,
+                "ner {label}: P={p:.2} R={r:.2} F1={f1:.2} (gold {}, predicted {})",
+                c[0], c[1]
+            )?;
+        }
+        let m = self.micro();
+        let (p, r, f1) = prf(m);
+        write!(
+            f,
+            "ner: P={p:.2} R={r:.2} F1={f1:.2} (gold {}, predicted {})",
+            m[0], m[1]
+        )
+    }
+}
+
+/// Scores `ner` on gold sentences.
+pub fn score(ner: &Ner, gold: &[TrainSentence]) -> NerScore {
+    let mut s = NerScore::default();
+    let mut out = Vec::new();
+    for g in gold {
+        let words: Vec<&str> = g.words.iter().map(String::as_str).collect();
+        ner.entities(&words, &mut out);
+        s.add(&g.entities, &out);
+    }
+    s
+}
+
+/// Scores `ner` on an IOB2 file (`word<TAB>tag` per line, or UNER's `id word tag …` columns).
+pub fn eval(ner: &Ner, conll: &Path) -> anyhow::Result<NerScore> {
+    Ok(score(ner, &read_iob2(conll)?))
+}
+
+/// Scores `ner` on the GUM documents of a CoNLL-U file whose id starts with `doc_prefix`.
+pub fn eval_gum(ner: &Ner, conllu: &Path, doc_prefix: &str) -> anyhow::Result<NerScore> {
+    Ok(score(
+        ner,
+        &read_gum(conllu, |id| id.starts_with(doc_prefix))?,
+    ))
+}
+
+/// Maps a corpus's entity type to a learned label; other types are `O`.
+fn map_label(t: &str) -> Option<EntityLabel> {
+    match t.to_ascii_lowercase().as_str() {
+        "per" | "person" => Some(EntityLabel::Per),
+        "org" | "organization" | "organisation" | "corporation" | "group" => Some(EntityLabel::Org),
+        "loc" | "location" | "place" | "gpe" => Some(EntityLabel::Loc),
+        _ => None,
+    }
+}
+
+/// Reads an IOB2 file: sentences separated by blank lines, `#` comment lines without a tab
+/// skipped; a line is `word<TAB>tag`, or `id<TAB>word<TAB>tag…` when its first column is a
+/// number and it has three columns or more.
+pub fn read_iob2(path: &Path) -> anyhow::Result<Vec<TrainSentence>> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut out = Vec::new();
+    let mut words = Vec::new();
+    let mut tags: Vec<String> = Vec::new();
+    let flush = |words: &mut Vec<String>, tags: &mut Vec<String>, out: &mut Vec<TrainSentence>| {
+        if !words.is_empty() {
+            out.push(TrainSentence {
+                words: std::mem::take(words),
+                entities: iob2_spans(tags),
+            });
+            tags.clear();
+        }
+    };
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            flush(&mut words, &mut tags, &mut out);
+            continue;
+        }
+        if line.starts_with('#') && !line.contains('\t') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (w, t) = if cols.len() >= 3 && cols[0].bytes().all(|b| b.is_ascii_digit()) {
+            (cols[1], cols[2])
+        } else if cols.len() >= 2 {
+            (cols[0], cols[cols.len() - 1])
+        } else {
+            bail!(
+                "{}:{}: expected a word and a tag separated by a tab",
+                path.display(),
+                n + 1
+            );
+        };
+        words.push(w.to_string());
+        tags.push(t.to_string());
+    }
+    flush(&mut words, &mut tags, &mut out);
+    Ok(out)
+}
+
+/// Spans of IOB2 tags (an `I-` without a matching `B-` starts a span, as conlleval does).
+fn iob2_spans(tags: &[String]) -> Vec<Entity> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, Option<EntityLabel>, String)> = None;
+    let close = |open: &mut Option<(usize, Option<EntityLabel>, String)>,
+                 end: usize,
+                 out: &mut Vec<Entity>| {
+        if let Some((start, Some(label), _)) = open.take() {
+            out.push(Entity { start, end, label });
+        }
+    };
+    for (i, t) in tags.iter().enumerate() {
+        let (prefix, ty) = t.split_once('-').unwrap_or((t.as_str(), ""));
+        match prefix {
+            "B" => {
+                close(&mut open, i, &mut out);
+                open = Some((i, map_label(ty), ty.to_string()));
+            }
+            "I" if open.as_ref().is_some_and(|o| o.2 == ty) => {}
+            "I" => {
+                close(&mut open, i, &mut out);
+                open = Some((i, map_label(ty), ty.to_string()));
+            }
+            _ => close(&mut open, i, &mut out),
+        }
+    }
+    close(&mut open, tags.len(), &mut out);
+    out
+}
+
+/// Keeps the longest of overlapping spans (ties: the earlier), returned in order.
+fn flatten(mut spans: Vec<Entity>) -> Vec<Entity> {
+    spans.sort_by_key(|e| (std::cmp::Reverse(e.end - e.start), e.start));
+    let mut kept: Vec<Entity> = Vec::new();
+    for e in spans {
+        if e.start < e.end && kept.iter().all(|k| e.end <= k.start || e.start >= k.end) {
+            kept.push(e);
+        }
+    }
+    kept.sort();
+    kept
+}
+
+/// Words that may join proper nouns inside one name ("Bank of England", "Bosnia and
+/// Herzegovina").
+fn connector(w: &str) -> bool {
+    matches!(
+        w,
+        "of" | "the" | "and" | "for" | "de" | "&" | "on" | "-" | "du" | "la" | "al" | "el"
+    )
+}
+
+/// Reads GUM entities from a CoNLL-U file, keeping documents for which `keep(doc id)` holds.
+pub fn read_gum(path: &Path, keep: impl Fn(&str) -> bool) -> anyhow::Result<Vec<TrainSentence>> {
+    let sentences = dyad_io::conllu::read_file(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut out = Vec::new();
+    let mut keeping = true;
+    for s in &sentences {
+        if let Some(id) = &s.newdoc {
+            keeping = keep(id);
+        }
+        if !keeping || s.words.is_empty() {
+            continue;
+        }
+        let words: Vec<String> = s.words.iter().map(|w| w.form.clone()).collect();
+        let n = words.len();
+        // Mentions: (start, end, etype, has identity).
+        let mut open: HashMap<String, (usize, String, bool)> = HashMap::new();
+        let mut mentions: Vec<(usize, usize, String, bool)> = Vec::new();
+        for (i, w) in s.words.iter().enumerate() {
+            let Some(ent) = w.misc.split('|').find_map(|f| f.strip_prefix("Entity=")) else {
+                continue;
+            };
+            let b = ent.as_bytes();
+            let mut k = 0;
+            while k < b.len() {
+                if b[k] == b'(' {
+                    let end = ent[k + 1..]
+                        .find(['(', ')'])
+                        .map_or(ent.len(), |x| x + k + 1);
+                    let fields: Vec<&str> = ent[k + 1..end].split('-').collect();
+                    let id = fields[0].to_string();
+                    let etype = fields.get(1).copied().unwrap_or("").to_string();
+                    let identity = fields.len() > 7;
+                    if end < ent.len() && b[end] == b')' {
+                        mentions.push((i, i + 1, etype, identity));
+                        k = end + 1;
+                    } else {
+                        open.insert(id, (i, etype, identity));
+                        k = end;
+                    }
+                } else {
+                    let end = ent[k..].find(')').map_or(ent.len(), |x| x + k);
+                    let id = &ent[k..end];
+                    if let Some((start, etype, identity)) = open.remove(id) {
+                        mentions.push((start, i + 1, etype, identity));
+                    }
+                    k = end + 1;
+                }
+            }
+        }
+        let propn = |i: usize| s.words[i].upos == "PROPN";
+        let mut spans = Vec::new();
+        for (a, b, etype, identity) in mentions {
+            let Some(label) = map_label(&etype) else {
+                continue;
+            };
+            // Proper-name runs inside the mention.
+            let mut runs = Vec::new();
+            let mut i = a;
+            while i < b {
+                if !propn(i) {
+                    i += 1;
+                    continue;
+                }
+                let mut j = i + 1;
+                loop {
+                    if j < b && propn(j) {
+                        j += 1;
+                    } else if j + 1 < b
+                        && connector(&words[j])
+                        && (propn(j + 1) || (j + 2 < b && connector(&words[j + 1]) && propn(j + 2)))
+                    {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                runs.push((i, j));
+                i = j;
+            }
+            if runs.is_empty() {
+                continue;
+            }
+            let inside = |h: Option<u32>| h.is_some_and(|h| h as usize > a && h as usize <= b);
+            let head = (a..b).find(|&i| !inside(s.words[i].head));
+            let run = match head.and_then(|h| runs.iter().find(|r| r.0 <= h && h < r.1)) {
+                Some(r) => Some(*r),
+                None if identity && runs.last().is_some_and(|r| r.1 == b) => runs.last().copied(),
+                None => None,
+            };
+            if let Some((start, end)) = run {
+                spans.push(Entity { start, end, label });
+            }
+        }
+        let _ = n;
+        out.push(TrainSentence {
+            words,
+            entities: flatten(spans),
+        });
+    }
+    Ok(out)
+}
+
+/// What reading re3d kept and dropped.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Re3dStats {
+    /// Documents read.
+    pub documents: usize,
+    /// Sentences kept.
+    pub sentences: usize,
+    /// PER/ORG/LOC mentions kept as names.
+    pub names: usize,
+    /// Nominal mentions turned into `O`.
+    pub nominal: usize,
+    /// Sentences dropped (a mixed name/common-noun mention, or a mention across sentences).
+    pub dropped_sentences: usize,
+    /// Mentions whose offsets did not match their text.
+    pub misaligned: usize,
+}
+
+fn capitalized(w: &str) -> bool {
+    w.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// Reads the re3d folders under `dir`, except `BBC Online` (non-commercial licence).
+pub fn read_re3d(dir: &Path) -> anyhow::Result<(Vec<TrainSentence>, Re3dStats)> {
+    let mut folders: Vec<PathBuf> = fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "BBC Online"))
+        .collect();
+    folders.sort();
+    let segmenter = dyad_text::Segmenter::new();
+    let mut stats = Re3dStats::default();
+    let mut out = Vec::new();
+    for folder in folders {
+        let json_lines = |name: &str| -> anyhow::Result<Vec<serde_json::Value>> {
+            let p = folder.join(name);
+            let t =
+                fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+            t.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    serde_json::from_str(l).with_context(|| format!("bad JSON in {}", p.display()))
+                })
+                .collect()
+        };
+        let docs = json_lines("documents.json")?;
+        let ents = json_lines("entities.json")?;
+        let mut by_doc: HashMap<&str, Vec<&serde_json::Value>> = HashMap::new();
+        for e in &ents {
+            if let Some(d) = e["documentId"].as_str() {
+                by_doc.entry(d).or_default().push(e);
+            }
+        }
+        for doc in &docs {
+            let (Some(id), Some(text)) = (doc["_id"].as_str(), doc["text"].as_str()) else {
+                continue;
+            };
+            stats.documents += 1;
+            // Character offset to byte offset.
+            let mut byte_at: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+            byte_at.push(text.len());
+            let (mut tokens, mut sents) = (Tokens::default(), Sentences::default());
+            segmenter.segment(text, &mut tokens, &mut sents);
+            let spans: Vec<_> = tokens.iter().collect();
+            let mut per_sent: Vec<Vec<Entity>> = vec![Vec::new(); sents.len()];
+            let mut bad_sent = vec![false; sents.len()];
+            let sent_of = |tok: usize| (0..sents.len()).find(|&s| sents.tokens(s).contains(&tok));
+            for e in by_doc.get(id).map(Vec::as_slice).unwrap_or(&[]) {
+                let Some(label) = e["type"].as_str().and_then(map_label) else {
+                    continue;
+                };
+                let (Some(b), Some(en)) = (e["begin"].as_u64(), e["end"].as_u64()) else {
+                    continue;
+                };
+                let (b, en) = (b as usize, en as usize);
+                if en > byte_at.len() - 1 || b >= en {
+                    stats.misaligned += 1;
+                    continue;
+                }
+                let (b, en) = (byte_at[b], byte_at[en]);
+                if e["value"].as_str() != Some(&text[b..en]) {
+                    stats.misaligned += 1;
+                    continue;
+                }
+                let toks: Vec<usize> = (0..spans.len())
+                    .filter(|&t| (spans[t].start as usize) < en && (spans[t].end as usize) > b)
+                    .collect();
+                let (Some(&t0), Some(&t1)) = (toks.first(), toks.last()) else {
+                    continue;
+                };
+                let (Some(s0), Some(s1)) = (sent_of(t0), sent_of(t1)) else {
+                    continue;
+                };
+                if s0 != s1 {
+                    bad_sent[s0] = true;
+                    bad_sent[s1] = true;
+                    continue;
+                }
+                let word = |t: usize| &text[spans[t].range()];
+                let mut a = t0;
+                while a <= t1 && (!capitalized(word(a)) || word(a) == "The") {
+                    a += 1;
+                }
+                // "Russian Foreign Minister Sergei Lavrov": titles and demonyms before a
+                // person's name are not part of it.
+                if label == EntityLabel::Per {
+                    while a < t1
+                        && (ner::is_title(word(a))
+                            || ner::is_nationality(word(a))
+                            || (a + 1 < t1 && ner::is_title(word(a + 1))))
+                    {
+                        a += 1;
+                    }
+                }
+                if a > t1 {
+                    stats.nominal += 1;
+                    continue;
+                }
+                if !capitalized(word(t1)) {
+                    // A name inside a common-noun mention: the name's own type is unknown.
+                    bad_sent[s0] = true;
+                    continue;
+                }
+                // "the Kurdish YPG": the demonym is not part of the acronym's name.
+                if t1 == a + 1
+                    && ner::is_nationality(word(a))
+                    && word(t1).chars().all(|c| !c.is_lowercase())
+                {
+                    a += 1;
+                }
+                let base = sents.tokens(s0).start;
+                per_sent[s0].push(Entity {
+                    start: a - base,
+                    end: t1 + 1 - base,
+                    label,
+                });
+                stats.names += 1;
+            }
+            for (s, ents) in per_sent.into_iter().enumerate() {
+                if bad_sent[s] {
+                    stats.dropped_sentences += 1;
+                    continue;
+                }
+                let words: Vec<String> = sents
+                    .tokens(s)
+                    .map(|t| text[spans[t].range()].to_string())
+                    .collect();
+                if words.is_empty() {
+                    continue;
+                }
+                stats.sentences += 1;
+                out.push(TrainSentence {
+                    words,
+                    entities: flatten(ents),
+                });
+            }
+        }
+    }
+    Ok((out, stats))
+}
+
+/// The corpus files under `shared`.
+struct Files {
+    gum_train: PathBuf,
+    re3d: PathBuf,
+    wnut: PathBuf,
+    uner_dev: PathBuf,
+}
+
+impl Files {
+    fn new(shared: &Path) -> Files {
+        let c = shared.join("corpora");
+        Files {
+            gum_train: c.join("ud_english_gum/en_gum-ud-train.conllu"),
+            re3d: c.join("re3d"),
+            wnut: c.join("wnut17/wnut17train.conll"),
+            uner_dev: c.join("uner_english_ewt/en_ewt-ud-dev.iob2"),
+        }
+    }
+}
+
+fn count(s: &[TrainSentence]) -> (usize, usize, usize) {
+    (
+        s.len(),
+        s.iter().map(|s| s.words.len()).sum(),
+        s.iter().map(|s| s.entities.len()).sum(),
+    )
+}
+
+/// How many times the UNER dev set is repeated in the final training data.
+const UNER_DEV_COPIES: usize = 3;
+
+/// Reads every training source under `shared` with the licence filters applied; the UNER dev
+/// set is included when `with_uner_dev`. Returns the sentences and a summary line per source.
+pub fn training_data(
+    shared: &Path,
+    with_uner_dev: bool,
+) -> anyhow::Result<(Vec<TrainSentence>, String)> {
+    let f = Files::new(shared);
+    let mut all = Vec::new();
+    let mut summary = String::new();
+    let mut add = |name: &str, s: Vec<TrainSentence>, all: &mut Vec<TrainSentence>| {
+        let (n, w, e) = count(&s);
+        summary.push_str(&format!("{name}: {n} sentences, {w} words, {e} entities\n"));
+        all.extend(s);
+    };
+    add(
+        "gum train (commercial genres)",
+        read_gum(&f.gum_train, crate::eval::commercially_usable)?,
+        &mut all,
+    );
+    let (re3d, st) = read_re3d(&f.re3d)?;
+    add(
+        &format!(
+            "re3d (no BBC; {} docs, {} nominal mentions as O, {} sentences dropped, {} misaligned)",
+            st.documents, st.nominal, st.dropped_sentences, st.misaligned
+        ),
+        re3d,
+        &mut all,
+    );
+    add("wnut17 train", read_iob2(&f.wnut)?, &mut all);
+    if with_uner_dev {
+        let dev = read_iob2(&f.uner_dev)?;
+        // The only in-domain (web text) source: weighted by repetition.
+        for _ in 1..UNER_DEV_COPIES {
+            all.extend(dev.iter().cloned());
+        }
+        add(&format!("uner-ewt dev (x{UNER_DEV_COPIES})"), dev, &mut all);
+    }
+    Ok((all, summary))
+}
+
+/// Builds the word-class lexicon: proper-noun rates from UD English-EWT train and GUM train
+/// (commercial genres), capitalization rates from those and from the training sentences.
+pub fn lexicon(shared: &Path, data: &[TrainSentence]) -> anyhow::Result<ner::Lexicon> {
+    let c = shared.join("corpora");
+    let mut b = ner::LexiconBuilder::default();
+    for (path, keep) in [
+        (
+            c.join("ud_english_ewt/en_ewt-ud-train.conllu"),
+            (|_: &str| true) as fn(&str) -> bool,
+        ),
+        (
+            c.join("ud_english_gum/en_gum-ud-train.conllu"),
+            crate::eval::commercially_usable,
+        ),
+    ] {
+        let sentences = dyad_io::conllu::read_file(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let mut keeping = true;
+        for s in &sentences {
+            if let Some(id) = &s.newdoc {
+                keeping = keep(id);
+            }
+            if keeping {
+                for (i, w) in s.words.iter().enumerate() {
+                    b.add(&w.form, Some(w.upos == "PROPN"), i == 0);
+                }
+            }
+        }
+    }
+    for s in data {
+        for (i, w) in s.words.iter().enumerate() {
+            b.add(w, None, i == 0);
+        }
+    }
+    Ok(b.build(2))
+}
+
+/// Trains on every source under `shared` (UNER dev included) and writes the model to `out`.
+/// Returns a report: data counts, training summary and test scores.
+pub fn train(out: &Path, shared: &Path) -> anyhow::Result<String> {
+    train_with(out, shared, &TrainConfig::default(), true)
+}
+
+/// [`train`] with explicit settings.
+pub fn train_with(
+    out: &Path,
+    shared: &Path,
+    config: &TrainConfig,
+    with_uner_dev: bool,
+) -> anyhow::Result<String> {
+    let (data, mut report) = training_data(shared, with_uner_dev)?;
+    let mut config = config.clone();
+    if config.lexicon.is_empty() {
+        config.lexicon = lexicon(shared, &data)?;
+        report.push_str(&format!("lexicon: {} words\n", config.lexicon.len()));
+    }
+    let (model, tr) = ner::train(&data, &config);
+    let bytes = model.to_bytes();
+    if let Some(dir) = out.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    report.push_str(&format!(
+        "{tr}\nwrote {} ({} bytes)\n",
+        out.display(),
+        bytes.len()
+    ));
+    Ok(report)
+}

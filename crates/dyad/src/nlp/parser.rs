@@ -1,1 +1,319 @@
-//! Placeholder: being written.
+//! Training and scoring of the dependency parser from CoNLL-U gold trees.
+//!
+//! [`train`] reads CoNLL-U files (GUM documents of non-commercial genres are skipped, see
+//! [`crate::eval::commercially_usable`]), trains a [`Parser`], keeps the epoch that scores best
+//! on the development file when one is given, and writes the model. [`eval`] scores a parser on
+//! the gold words of a CoNLL-U file, with tags predicted by dyad's tagger or with gold tags.
+//!
+//! Training tags: with [`TrainOptions::jackknife`] set, the training sentences carry tags
+//! predicted by taggers trained on the other folds (so that the parser learns from the kind of
+//! tags it will see); otherwise gold tags.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use dyad_io::conllu::{self, Sentence};
+use dyad_nlp::parser::{self, Parser, TrainConfig, TrainSentence};
+use dyad_nlp::tagger::{self, Tagger, Upos};
+
+use crate::eval::commercially_usable;
+
+/// Attachment scores over the gold words of a file (punctuation included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ParseScore {
+    /// Gold words scored.
+    pub words: usize,
+    /// Words with the gold head.
+    pub heads: usize,
+    /// Words with the gold head and the gold relation (subtypes included).
+    pub labelled: usize,
+    /// True when the tags came from dyad's tagger, false for gold tags.
+    pub predicted_tags: bool,
+}
+
+impl ParseScore {
+    /// Unlabelled attachment score in percent.
+    pub fn uas(&self) -> f64 {
+        pct(self.heads, self.words)
+    }
+    /// Labelled attachment score in percent.
+    pub fn las(&self) -> f64 {
+        pct(self.labelled, self.words)
+    }
+}
+
+fn pct(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        100.0 * a as f64 / b as f64
+    }
+}
+
+impl fmt::Display for ParseScore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "parse: uas={:.2} las={:.2} (words {}, punctuation included, tags {})",
+            self.uas(),
+            self.las(),
+            self.words,
+            if self.predicted_tags {
+                "predicted"
+            } else {
+                "gold"
+            }
+        )
+    }
+}
+
+/// How to train, beyond the parser's own [`TrainConfig`].
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    /// The parser's settings.
+    pub config: TrainConfig,
+    /// Train on tags predicted by taggers trained on the other `jackknife` folds of the training
+    /// data (0: train on gold tags).
+    pub jackknife: usize,
+    /// The tagger settings of the jackknife folds.
+    pub tagger_config: tagger::TrainConfig,
+    /// The tagger that tags the development file when choosing the epoch (gold tags when none).
+    pub dev_tagger: Option<PathBuf>,
+}
+
+/// The tagger model that [`TrainOptions::default`] uses for the development file when it exists
+/// (relative to the working directory, the repository root for `dyad train parser`).
+pub const DEFAULT_TAGGER: &str = "models/tagger/tagger.bin";
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        // The settings of the shipped model (`models/parser/MODEL_CARD.md`).
+        let tagger = PathBuf::from(DEFAULT_TAGGER);
+        TrainOptions {
+            config: TrainConfig {
+                epochs: 12,
+                ..TrainConfig::default()
+            },
+            jackknife: 4,
+            tagger_config: tagger::TrainConfig::default(),
+            dev_tagger: tagger.exists().then_some(tagger),
+        }
+    }
+}
+
+/// Trains with the default settings; see [`train_with`].
+pub fn train(train: &[PathBuf], dev: Option<&Path>, out: &Path) -> anyhow::Result<String> {
+    train_with(train, dev, out, &TrainOptions::default())
+}
+
+/// Trains the parser on `train` (CoNLL-U, commercially usable documents only), keeps the epoch
+/// with the best labelled score on `dev` when given, writes the model to `out`, and returns a
+/// summary for the terminal.
+pub fn train_with(
+    train: &[PathBuf],
+    dev: Option<&Path>,
+    out: &Path,
+    options: &TrainOptions,
+) -> anyhow::Result<String> {
+    let mut sentences = Vec::new();
+    for path in train {
+        sentences.extend(read_usable(path)?);
+    }
+    let mut examples: Vec<TrainSentence> = sentences.iter().map(to_train).collect();
+    if options.jackknife > 1 {
+        jackknife(
+            &sentences,
+            &mut examples,
+            options.jackknife,
+            &options.tagger_config,
+        );
+    }
+    let dev_tagger = match &options.dev_tagger {
+        Some(p) => Some(load_tagger(p)?),
+        None => None,
+    };
+    let dev_data = match dev {
+        Some(d) => Some(read(d)?),
+        None => None,
+    };
+    let mut epochs = Vec::new();
+    let mut best: Option<(usize, u32, Parser)> = None;
+    let (last, report) = parser::train_with(&examples, &options.config, |epoch, p| {
+        if let Some(d) = &dev_data {
+            let score = score(p, dev_tagger.as_ref(), d);
+            epochs.push(format!("\n  epoch {}: dev {score}", epoch + 1));
+            if best
+                .as_ref()
+                .is_none_or(|(las, _, _)| score.labelled > *las)
+            {
+                best = Some((score.labelled, epoch, p.clone()));
+            }
+        }
+    });
+    let (model, chosen) = match best {
+        Some((_, e, p)) => (p, e + 1),
+        None => (last, options.config.epochs),
+    };
+    if let Some(dir) = out.parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+    }
+    let bytes = model.to_bytes();
+    std::fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    let mut summary = format!(
+        "trained on {} file(s): {report}\ntags: {}; kept epoch {chosen} of {}; wrote {} ({} bytes)",
+        train.len(),
+        if options.jackknife > 1 {
+            format!("{}-fold jackknifed tagger predictions", options.jackknife)
+        } else {
+            "gold".to_string()
+        },
+        options.config.epochs,
+        out.display(),
+        bytes.len(),
+    );
+    for e in epochs {
+        summary.push_str(&e);
+    }
+    Ok(summary)
+}
+
+/// Scores `parser` on the gold words of a CoNLL-U file (gold tokenization, punctuation
+/// included), tagging with `tagger` when given, else with the gold tags.
+pub fn eval(parser: &Parser, tagger: Option<&Tagger>, conllu: &Path) -> anyhow::Result<ParseScore> {
+    Ok(score(parser, tagger, &read(conllu)?))
+}
+
+/// Loads a tagger model file.
+pub fn load_tagger(path: &Path) -> anyhow::Result<Tagger> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Tagger::from_bytes(&bytes).with_context(|| format!("cannot load {}", path.display()))
+}
+
+fn score(parser: &Parser, tagger: Option<&Tagger>, sentences: &[Sentence]) -> ParseScore {
+    let mut score = ParseScore {
+        predicted_tags: tagger.is_some(),
+        ..ParseScore::default()
+    };
+    let (mut heads, mut labels) = (Vec::new(), Vec::new());
+    let mut tags = Tags::default();
+    for s in sentences {
+        let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+        let (upos, xpos) = tags.get(tagger, s);
+        parser.parse(&words, &upos, &xpos, &mut heads, &mut labels);
+        for (i, w) in s.words.iter().enumerate() {
+            let Some(gh) = w.head else { continue };
+            score.words += 1;
+            if heads[i] == gh {
+                score.heads += 1;
+                score.labelled += usize::from(parser.label_name(labels[i]) == w.deprel);
+            }
+        }
+    }
+    score
+}
+
+/// Reusable buffers for tagging.
+#[derive(Default)]
+struct Tags {
+    upos: Vec<Upos>,
+    xpos: Vec<u16>,
+}
+
+impl Tags {
+    /// The UPOS and XPOS tags of a sentence: predicted by `tagger`, or gold.
+    fn get<'a>(
+        &mut self,
+        tagger: Option<&'a Tagger>,
+        s: &'a Sentence,
+    ) -> (Vec<&'a str>, Vec<&'a str>) {
+        match tagger {
+            Some(t) => {
+                let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+                t.tag(&words, &mut self.upos, &mut self.xpos);
+                (
+                    self.upos.iter().map(|u| u.as_str()).collect(),
+                    self.xpos.iter().map(|&x| t.xpos_name(x)).collect(),
+                )
+            }
+            None => (
+                s.words.iter().map(|w| w.upos.as_str()).collect(),
+                s.words.iter().map(|w| w.xpos.as_str()).collect(),
+            ),
+        }
+    }
+}
+
+/// Replaces the tags of `examples` by those of taggers trained on the other folds (sentence `i`
+/// is in fold `i % folds`).
+fn jackknife(
+    sentences: &[Sentence],
+    examples: &mut [TrainSentence],
+    folds: usize,
+    config: &tagger::TrainConfig,
+) {
+    for fold in 0..folds {
+        let rest: Vec<tagger::TrainSentence> = sentences
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % folds != fold)
+            .map(|(_, s)| to_tagger_train(s))
+            .collect();
+        let (t, _) = tagger::train(&rest, config);
+        let mut tags = Tags::default();
+        for (i, s) in sentences
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % folds == fold)
+        {
+            let (upos, xpos) = tags.get(Some(&t), s);
+            examples[i].upos = upos.iter().map(|x| x.to_string()).collect();
+            examples[i].xpos = xpos.iter().map(|x| x.to_string()).collect();
+        }
+    }
+}
+
+fn read(path: &Path) -> anyhow::Result<Vec<Sentence>> {
+    conllu::read_file(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// The sentences of `path` whose document passes the GUM license filter.
+fn read_usable(path: &Path) -> anyhow::Result<Vec<Sentence>> {
+    let mut keeping = true;
+    let mut out = Vec::new();
+    for s in read(path)? {
+        if let Some(id) = &s.newdoc {
+            keeping = commercially_usable(id);
+        }
+        if keeping {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+fn to_train(s: &Sentence) -> TrainSentence {
+    TrainSentence {
+        words: s.words.iter().map(|w| w.form.clone()).collect(),
+        upos: s.words.iter().map(|w| w.upos.clone()).collect(),
+        xpos: s.words.iter().map(|w| w.xpos.clone()).collect(),
+        // A word without a head (`_`) makes the tree malformed: the sentence is skipped.
+        heads: s.words.iter().map(|w| w.head.unwrap_or(u32::MAX)).collect(),
+        labels: s.words.iter().map(|w| w.deprel.clone()).collect(),
+    }
+}
+
+fn to_tagger_train(s: &Sentence) -> tagger::TrainSentence {
+    tagger::TrainSentence {
+        words: s.words.iter().map(|w| w.form.clone()).collect(),
+        xpos: s.words.iter().map(|w| w.xpos.clone()).collect(),
+        upos: s
+            .words
+            .iter()
+            .map(|w| w.upos.parse().unwrap_or(Upos::X))
+            .collect(),
+    }
+}

@@ -284,6 +284,62 @@ fn model_round_trips_through_bytes() {
 }
 
 #[test]
+fn integer_decisions_equal_float_decisions() {
+    let m = crate::model::Model::from_bytes(super::EMBEDDED_MODEL).unwrap();
+    assert!(m.quantized.is_some());
+    let text = PIECES.join(" ") + "\n\n" + &PIECES.join("\n");
+    let mut feats = [0u64; crate::model::N_FEATURES];
+    let mut window = crate::model::Window::default();
+    let mut candidates = 0;
+    super::for_each_candidate(
+        &text,
+        |ctx, first, i| {
+            crate::model::features(ctx, first, i, &mut window, &mut feats);
+            assert_eq!(m.is_boundary(&feats), m.score(&feats) > m.threshold);
+            candidates += 1;
+            false
+        },
+        |_| {},
+    );
+    assert!(candidates > 20);
+    // Random feature sets, many of them near the threshold.
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..200_000 {
+        for f in &mut feats {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *f = x;
+        }
+        assert_eq!(m.is_boundary(&feats), m.score(&feats) > m.threshold);
+    }
+}
+
+#[test]
+fn general_punctuation_has_no_letters_digits_or_case() {
+    for c in '\u{2000}'..='\u{206f}' {
+        assert!(crate::tokenize::is_general_punctuation(c));
+        assert!(!c.is_alphanumeric() && !c.is_uppercase() && !c.is_lowercase(), "{c:?}");
+        assert!(c.to_lowercase().eq([c]), "{c:?}");
+    }
+}
+
+#[test]
+fn appending_to_tables_that_hold_tokens() {
+    // This used to read the flags of a token before the new ones and panic.
+    let (mut tokens, mut sentences) = (Tokens::default(), Sentences::default());
+    let seg = Segmenter::new();
+    let (a, b) = ("Troops entered the city.", "ANKARA (Reuters) - Talks. They met.");
+    seg.segment(a, &mut tokens, &mut sentences);
+    seg.segment(b, &mut tokens, &mut sentences);
+    let (mut t2, mut s2) = (Tokens::default(), Sentences::default());
+    seg.segment(b, &mut t2, &mut s2);
+    assert_eq!(tokens.len(), 5 + t2.len());
+    assert_eq!(sentences.len(), 1 + s2.len());
+    assert_eq!(sentences.tokens(1), 5..5 + s2.tokens(0).end);
+}
+
+#[test]
 fn bad_model_bytes_are_an_error() {
     assert_eq!(
         Segmenter::from_model_bytes(b"nope").unwrap_err(),

@@ -1,0 +1,34 @@
+//! Accuracy of the shipped tagger and lemmatizer on UD English-EWT test (gold tokenization).
+//! Reads `../shared`; skips without it.
+
+use std::path::Path;
+
+use dyad::nlp::tagger::eval_with;
+use dyad_nlp::lemma::Lemmatizer;
+use dyad_nlp::tagger::Tagger;
+
+const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared");
+const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/tagger");
+
+/// Scores measured when `models/tagger/tagger.bin` was trained (see its MODEL_CARD.md).
+const EWT_TEST_UPOS: f64 = 95.46;
+const EWT_TEST_XPOS: f64 = 94.74;
+const EWT_TEST_LEMMA: f64 = 97.62;
+
+#[test]
+fn ewt_test_accuracy_holds() {
+    if !Path::new(SHARED).exists() {
+        println!("skipping: ../shared not found");
+        return;
+    }
+    let read = |name: &str| std::fs::read(format!("{MODELS}/{name}")).expect("model file");
+    let tagger = Tagger::from_bytes(&read("tagger.bin")).expect("tagger loads");
+    let lemmas = Lemmatizer::from_bytes(&read("lemmas.bin")).expect("lemmatizer loads");
+    let test = format!("{SHARED}/corpora/ud_english_ewt/en_ewt-ud-test.conllu");
+    let score = eval_with(&tagger, Some(&lemmas), Path::new(&test)).expect("scores");
+    println!("{score}");
+    assert_eq!(score.tokens, 25094);
+    assert!(score.upos_accuracy() >= EWT_TEST_UPOS - 0.3, "{score}");
+    assert!(score.xpos_accuracy() >= EWT_TEST_XPOS - 0.3, "{score}");
+    assert!(score.lemma_accuracy().unwrap_or(0.0) >= EWT_TEST_LEMMA - 0.3, "{score}");
+}

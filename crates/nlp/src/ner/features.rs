@@ -1,0 +1,260 @@
+//! Feature extraction: every word of a sentence becomes a list of 64-bit feature hashes.
+//!
+//! Word-level values (lowercase form, shape, affixes) are hashed once per word; a feature is the
+//! hash of a template number and those values, so no string is built per feature.
+
+use std::collections::HashMap;
+
+use super::gazetteer::{Gazetteer, KINDS};
+
+/// Per-sentence scratch space, reused across words.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    lower: Vec<String>,
+    low_h: Vec<u64>,
+    shape_h: Vec<u64>,
+    form_h: Vec<u64>,
+    caps: Vec<u8>,
+    /// Gazetteer position + 1 per kind (0: no hit).
+    gaz: Vec<[u8; KINDS]>,
+    /// Lexicon class per word (0: unknown).
+    lex: Vec<u8>,
+}
+
+/// The lexicon key of a word: lowercase, digits as `0`.
+pub(crate) fn norm(w: &str, l: &mut String) {
+    l.clear();
+    for c in w.chars() {
+        if c.is_ascii_digit() {
+            l.push('0');
+        } else {
+            l.extend(c.to_lowercase());
+        }
+    }
+}
+
+const BOS: u64 = 0x5bd1_e995_1234_5678;
+const EOS: u64 = 0x1b87_3593_cc9e_2d51;
+
+pub(crate) fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Mixes two values into one well-spread hash (splitmix64 finalizer).
+#[inline]
+pub(crate) fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Capitalization class: 0 lowercase/other, 1 initial capital, 2 all capitals, 3 mixed with
+/// a digit, 4 no letters.
+fn caps_class(w: &str) -> u8 {
+    let mut upper = 0;
+    let mut lower = 0;
+    let mut digit = false;
+    for c in w.chars() {
+        if c.is_uppercase() {
+            upper += 1;
+        } else if c.is_lowercase() {
+            lower += 1;
+        } else if c.is_ascii_digit() {
+            digit = true;
+        }
+    }
+    let first_upper = w.chars().next().is_some_and(char::is_uppercase);
+    if upper + lower == 0 {
+        4
+    } else if digit {
+        3
+    } else if upper > 0 && lower == 0 {
+        2
+    } else if first_upper {
+        1
+    } else {
+        0
+    }
+}
+
+/// The collapsed shape: `Xx`, `X.X.`, `dd` → `d`, `x-x`; capped at 8 characters.
+fn shape(w: &str, out: &mut String) {
+    out.clear();
+    let mut last = '\0';
+    let mut n = 0;
+    for c in w.chars() {
+        let k = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_ascii_digit() {
+            'd'
+        } else {
+            c
+        };
+        if k != last {
+            out.push(k);
+            last = k;
+            n += 1;
+            if n == 8 {
+                break;
+            }
+        }
+    }
+}
+
+impl Scratch {
+    /// Fills the per-word values for `words`.
+    pub(crate) fn prepare(&mut self, gaz: &Gazetteer, lex: &HashMap<String, u8>, words: &[&str]) {
+        let n = words.len();
+        self.lower.resize_with(n, String::new);
+        self.low_h.clear();
+        self.shape_h.clear();
+        self.form_h.clear();
+        self.caps.clear();
+        self.lex.clear();
+        self.gaz.clear();
+        self.gaz.resize(n, [0; KINDS]);
+        let mut sh = String::new();
+        for (i, w) in words.iter().enumerate() {
+            let l = &mut self.lower[i];
+            norm(w, l);
+            self.lex.push(lex.get(l.as_str()).copied().unwrap_or(0));
+            self.low_h.push(fnv(l.as_bytes()));
+            shape(w, &mut sh);
+            self.shape_h.push(fnv(sh.as_bytes()));
+            self.form_h.push(fnv(w.as_bytes()));
+            self.caps.push(caps_class(w));
+        }
+        let gz = &mut self.gaz;
+        gaz.matches(&self.lower[..n], |i, hit| {
+            let slot = &mut gz[i][hit.kind as usize];
+            if *slot == 0 {
+                *slot = hit.pos + 1;
+            }
+        });
+    }
+
+    /// The gazetteer positions (+1, 0 for none) of word `i`.
+    pub(crate) fn gaz(&self, i: usize) -> [u8; KINDS] {
+        self.gaz[i]
+    }
+
+    /// True when word `i` starts with a capital letter.
+    pub(crate) fn capitalized(&self, i: usize) -> bool {
+        matches!(self.caps[i], 1 | 2)
+    }
+
+    /// Appends the feature hashes of word `i` to `out`.
+    pub(crate) fn features(&self, i: usize, out: &mut Vec<u64>) {
+        let n = self.low_h.len();
+        let low = |j: isize| -> u64 {
+            if j < 0 {
+                BOS
+            } else if j as usize >= n {
+                EOS
+            } else {
+                self.low_h[j as usize]
+            }
+        };
+        let shp = |j: isize| -> u64 {
+            if j < 0 {
+                BOS
+            } else if j as usize >= n {
+                EOS
+            } else {
+                self.shape_h[j as usize]
+            }
+        };
+        let gz = |j: isize| -> u64 {
+            if j < 0 || j as usize >= n {
+                0
+            } else {
+                let g = self.gaz[j as usize];
+                g.iter()
+                    .enumerate()
+                    .fold(0u64, |acc, (k, &p)| acc | (u64::from(p != 0) << k))
+            }
+        };
+        let ii = i as isize;
+        let mut push = |tpl: u64, v: u64| out.push(mix(tpl, v) | 1);
+        let caps = u64::from(self.caps[i]);
+        let first = u64::from(i == 0);
+        push(0, 0);
+        push(1, self.low_h[i]);
+        push(2, self.shape_h[i]);
+        push(3, self.form_h[i]);
+        let l = &self.lower[i];
+        let chars: Vec<(usize, char)> = l.char_indices().collect();
+        let len = chars.len();
+        // Byte offsets of the 2nd, 3rd and 4th characters (or the end) give the prefixes.
+        for (k, &(end, _)) in chars
+            .iter()
+            .skip(1)
+            .chain([(l.len(), ' ')].iter())
+            .take(3)
+            .enumerate()
+        {
+            push(11 + k as u64, fnv(&l.as_bytes()[..end]));
+        }
+        for k in 1..=4.min(len) {
+            let start = chars[len - k].0;
+            push(20 + k as u64, fnv(&l.as_bytes()[start..]));
+        }
+        push(30, low(ii - 1));
+        push(31, low(ii + 1));
+        push(32, low(ii - 2));
+        push(33, low(ii + 2));
+        push(34, shp(ii - 1));
+        push(35, shp(ii + 1));
+        push(36, mix(low(ii - 1), low(ii)));
+        push(37, mix(low(ii), low(ii + 1)));
+        push(38, mix(mix(shp(ii - 1), shp(ii)), shp(ii + 1)));
+        push(39, mix(first, self.shape_h[i]));
+        push(40, mix(first, caps));
+        push(41, mix(low(ii - 1), shp(ii)));
+        push(42, mix(shp(ii), low(ii + 1)));
+        push(43, mix(caps, (len as u64).min(12)));
+        for (k, &p) in self.gaz[i].iter().enumerate() {
+            if p != 0 {
+                push(50, mix(k as u64, u64::from(p)));
+                push(51, mix(mix(k as u64, u64::from(p)), caps));
+                push(52, mix(mix(k as u64, u64::from(p)), first));
+            }
+        }
+        let lx = |j: isize| -> u64 {
+            if j < 0 || j as usize >= n {
+                99
+            } else {
+                u64::from(self.lex[j as usize])
+            }
+        };
+        push(60, lx(ii));
+        push(61, mix(lx(ii), caps));
+        push(62, mix(mix(lx(ii), caps), first));
+        push(63, lx(ii - 1));
+        push(64, lx(ii + 1));
+        push(65, mix(lx(ii - 1), lx(ii)));
+        push(66, mix(lx(ii), lx(ii + 1)));
+        push(
+            67,
+            mix(
+                mix(lx(ii), caps),
+                u64::from(self.caps.get(i + 1).copied().unwrap_or(9)),
+            ),
+        );
+        push(53, gz(ii - 1));
+        push(54, gz(ii + 1));
+        push(55, mix(gz(ii - 1), caps));
+        push(56, mix(gz(ii - 2), gz(ii - 1)));
+        push(57, gz(ii + 2));
+        push(58, mix(gz(ii + 1), gz(ii + 2)));
+        push(59, mix(gz(ii), caps));
+    }
+}
