@@ -72,6 +72,10 @@ pub struct Article {
 impl Article {
     /// An article with an id and a text and nothing else.
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Article {
-        Article { id: id.into(), text: text.into(), ..Article::default() }
+        Article {
+            id: id.into(),
+            text: text.into(),
+            ..Article::default()
+        }
     }
 }

@@ -53,7 +53,11 @@ impl Date {
         if day == 0 || day > days_in_month(year, month) {
             return None;
         }
-        Some(Date { year: year as i16, month: month as u8, day: day as u8 })
+        Some(Date {
+            year: year as i16,
+            month: month as u8,
+            day: day as u8,
+        })
     }
 
     /// The year.
@@ -77,7 +81,11 @@ impl Date {
         if b.len() != 10 || !s.is_ascii() || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        Date::new(digits(&s[0..4])? as i32, digits(&s[5..7])?, digits(&s[8..10])?)
+        Date::new(
+            digits(&s[0..4])? as i32,
+            digits(&s[5..7])?,
+            digits(&s[8..10])?,
+        )
     }
 
     /// Parses the compact `YYYYMMDD` form.
@@ -85,7 +93,11 @@ impl Date {
         if s.len() != 8 || !s.is_ascii() {
             return None;
         }
-        Date::new(digits(&s[0..4])? as i32, digits(&s[4..6])?, digits(&s[6..8])?)
+        Date::new(
+            digits(&s[0..4])? as i32,
+            digits(&s[4..6])?,
+            digits(&s[6..8])?,
+        )
     }
 
     /// Days since 1970-01-01 (negative before), for date arithmetic.
@@ -171,7 +183,11 @@ impl DateTime {
 
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}T{:02}:{:02}:{:02}", self.date, self.hour, self.minute, self.second)?;
+        write!(
+            f,
+            "{}T{:02}:{:02}:{:02}",
+            self.date, self.hour, self.minute, self.second
+        )?;
         match self.offset_minutes {
             None => Ok(()),
             Some(0) => f.write_str("Z"),
@@ -190,7 +206,11 @@ mod tests {
     use crate::Published;
 
     fn check(input: &str, expect: Option<&str>) {
-        assert_eq!(Published::parse(input).map(|p| p.to_string()).as_deref(), expect, "{input}");
+        assert_eq!(
+            Published::parse(input).map(|p| p.to_string()).as_deref(),
+            expect,
+            "{input}"
+        );
     }
 
     #[test]
@@ -213,10 +233,16 @@ mod tests {
 
     #[test]
     fn date_time_with_offset() {
-        check("2022-03-10T09:30:00+02:00", Some("2022-03-10T09:30:00+02:00"));
+        check(
+            "2022-03-10T09:30:00+02:00",
+            Some("2022-03-10T09:30:00+02:00"),
+        );
         check("2022-03-10T09:30:00.123Z", Some("2022-03-10T09:30:00Z"));
         check("2022-03-10 09:30", Some("2022-03-10T09:30:00"));
-        check("2022-03-10T09:30:00-0500", Some("2022-03-10T09:30:00-05:00"));
+        check(
+            "2022-03-10T09:30:00-0500",
+            Some("2022-03-10T09:30:00-05:00"),
+        );
     }
 
     #[test]
@@ -228,7 +254,17 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for s in ["", "2022", "2022-13-01", "2022-03-32", "20221301", "2022-03-10T25:00", "x".repeat(40).as_str(), "2022-03-10T09:30+99:00", "२०२२-03-10"] {
+        for s in [
+            "",
+            "2022",
+            "2022-13-01",
+            "2022-03-32",
+            "20221301",
+            "2022-03-10T25:00",
+            "x".repeat(40).as_str(),
+            "2022-03-10T09:30+99:00",
+            "२०२२-03-10",
+        ] {
             check(s, None);
         }
     }

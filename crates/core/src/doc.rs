@@ -14,13 +14,19 @@ pub struct Tokens {
 impl Tokens {
     /// An empty table with room for `n` tokens.
     pub fn with_capacity(n: usize) -> Tokens {
-        Tokens { starts: Vec::with_capacity(n), ends: Vec::with_capacity(n) }
+        Tokens {
+            starts: Vec::with_capacity(n),
+            ends: Vec::with_capacity(n),
+        }
     }
 
     /// Appends a token.
     #[inline]
     pub fn push(&mut self, span: Span) {
-        debug_assert!(self.ends.last().is_none_or(|&e| e <= span.start), "tokens out of order");
+        debug_assert!(
+            self.ends.last().is_none_or(|&e| e <= span.start),
+            "tokens out of order"
+        );
         self.starts.push(span.start);
         self.ends.push(span.end);
     }
@@ -45,7 +51,10 @@ impl Tokens {
 
     /// Every token's span, in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Span> + '_ {
-        self.starts.iter().zip(&self.ends).map(|(&s, &e)| Span::new(s, e))
+        self.starts
+            .iter()
+            .zip(&self.ends)
+            .map(|(&s, &e)| Span::new(s, e))
     }
 
     /// Removes every token.
@@ -100,7 +109,10 @@ impl Sentences {
 
     /// Every sentence's span, in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Span> + '_ {
-        self.starts.iter().zip(&self.ends).map(|(&s, &e)| Span::new(s, e))
+        self.starts
+            .iter()
+            .zip(&self.ends)
+            .map(|(&s, &e)| Span::new(s, e))
     }
 
     /// Removes every sentence.
@@ -181,12 +193,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A warning.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, code, message: message.into() }
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+        }
     }
 
     /// An informational note.
     pub fn info(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Info, code, message: message.into() }
+        Diagnostic {
+            severity: Severity::Info,
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -215,7 +235,10 @@ pub struct Doc {
 impl Doc {
     /// A document with no annotation yet.
     pub fn new(article: Article) -> Doc {
-        Doc { article, ..Doc::default() }
+        Doc {
+            article,
+            ..Doc::default()
+        }
     }
 
     /// The article text.

@@ -53,7 +53,13 @@ pub struct RecordError {
 impl RecordError {
     /// An error for a whole file.
     pub fn new(file: impl Into<String>, kind: RecordErrorKind, message: impl Into<String>) -> Self {
-        RecordError { file: file.into(), line: None, id: None, kind, message: message.into() }
+        RecordError {
+            file: file.into(),
+            line: None,
+            id: None,
+            kind,
+            message: message.into(),
+        }
     }
 
     /// The same error located at a 1-based line.

@@ -84,8 +84,18 @@ const TITLES: &[&str] = &[
 ];
 
 const VERBS: &[&str] = &[
-    "met", "called", "criticised", "accused", "praised", "urged", "warned", "thanked", "hosted",
-    "visited", "rebuked", "welcomed",
+    "met",
+    "called",
+    "criticised",
+    "accused",
+    "praised",
+    "urged",
+    "warned",
+    "thanked",
+    "hosted",
+    "visited",
+    "rebuked",
+    "welcomed",
 ];
 
 const TOPICS: &[&str] = &[
@@ -101,8 +111,17 @@ const TOPICS: &[&str] = &[
     "trade tariffs",
 ];
 
-const MONTHS: &[&str] = &["Jan.", "Feb.", "March", "April", "May", "June", "Aug.", "Sept.", "Oct."];
-const DAYS: &[&str] = &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "last week"];
+const MONTHS: &[&str] = &[
+    "Jan.", "Feb.", "March", "April", "May", "June", "Aug.", "Sept.", "Oct.",
+];
+const DAYS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "last week",
+];
 
 fn sentence(rng: &mut Rng, out: &mut String) {
     let (c1, d1, cap1) = COUNTRIES[rng.below(COUNTRIES.len())];
@@ -141,7 +160,11 @@ pub fn generate_corpus(bytes: usize) -> String {
         n += 1;
         let mut text = String::new();
         let (_, d1, cap1) = COUNTRIES[rng.below(COUNTRIES.len())];
-        let _ = write!(text, "{d1} officials weigh response to {}\n\n", rng.pick(TOPICS));
+        let _ = write!(
+            text,
+            "{d1} officials weigh response to {}\n\n",
+            rng.pick(TOPICS)
+        );
         let _ = write!(text, "{} (dyad Wire) \u{2014} ", cap1.to_uppercase());
         for para in 0..(4 + rng.below(5)) {
             if para > 0 {
@@ -193,7 +216,10 @@ fn time_runs<T: PartialEq + std::fmt::Debug>(
         let start = Instant::now();
         let got = f();
         times.push(start.elapsed());
-        anyhow::ensure!(got == expected, "bench {stage}: result changed between runs");
+        anyhow::ensure!(
+            got == expected,
+            "bench {stage}: result changed between runs"
+        );
     }
     Ok((median(times), expected))
 }
@@ -210,7 +236,10 @@ pub fn run(
     format: InputFormat,
     config: &BenchConfig,
 ) -> anyhow::Result<String> {
-    let reader = ReaderConfig { format, ..ReaderConfig::default() };
+    let reader = ReaderConfig {
+        format,
+        ..ReaderConfig::default()
+    };
     let mut report = String::new();
 
     let (t, docs) = time_runs(config.runs, "read", || {
@@ -220,7 +249,10 @@ pub fn run(
             .map(|d| d.article)
             .collect::<Vec<_>>()
     })?;
-    anyhow::ensure!(!docs.is_empty(), "bench: the input holds no readable article");
+    anyhow::ensure!(
+        !docs.is_empty(),
+        "bench: the input holds no readable article"
+    );
     let text_bytes: usize = docs.iter().map(|a| a.text.len()).sum();
     writeln!(
         report,
@@ -233,9 +265,15 @@ pub fn run(
     writeln!(report, "bench read: {:.1} MB/s", mb_per_s(input.len(), t))?;
 
     let (t, langs) = time_runs(config.runs, "language", || {
-        docs.iter().filter_map(|a| dyad_text::language::detect(&a.text)).count()
+        docs.iter()
+            .filter_map(|a| dyad_text::language::detect(&a.text))
+            .count()
     })?;
-    writeln!(report, "bench language: {:.1} MB/s ({langs} articles identified)", mb_per_s(text_bytes, t))?;
+    writeln!(
+        report,
+        "bench language: {:.1} MB/s ({langs} articles identified)",
+        mb_per_s(text_bytes, t)
+    )?;
 
     let annotator = Annotator::new();
     let seg = annotator.segmenter();
@@ -253,7 +291,10 @@ pub fn run(
         (nt, ns)
     })?;
     // A tokenizer that finds fewer tokens than one per 12 bytes of news text is broken.
-    anyhow::ensure!(ntok * 12 > text_bytes, "bench segment: implausibly few tokens ({ntok})");
+    anyhow::ensure!(
+        ntok * 12 > text_bytes,
+        "bench segment: implausibly few tokens ({ntok})"
+    );
     writeln!(
         report,
         "bench segment: {:.1} MB/s (1 thread; {ntok} tokens, {nsent} sentences, {:.0} tokens/s)",
@@ -266,7 +307,11 @@ pub fn run(
     let loaded = Models::load();
     let load_time = start.elapsed();
     drop(loaded);
-    writeln!(report, "bench load: {:.0} ms (all models, from the embedded bytes)", load_time.as_secs_f64() * 1e3)?;
+    writeln!(
+        report,
+        "bench load: {:.0} ms (all models, from the embedded bytes)",
+        load_time.as_secs_f64() * 1e3
+    )?;
     let models = Models::builtin();
     let mut segmented: Vec<Doc> = docs
         .iter()
@@ -277,9 +322,30 @@ pub fn run(
         })
         .collect();
     let stage_runs: [(&str, Stages); 4] = [
-        ("tag", Stages { tag: true, parse: false, ner: false }),
-        ("parse", Stages { tag: false, parse: true, ner: false }),
-        ("ner", Stages { tag: false, parse: false, ner: true }),
+        (
+            "tag",
+            Stages {
+                tag: true,
+                parse: false,
+                ner: false,
+            },
+        ),
+        (
+            "parse",
+            Stages {
+                tag: false,
+                parse: true,
+                ner: false,
+            },
+        ),
+        (
+            "ner",
+            Stages {
+                tag: false,
+                parse: false,
+                ner: true,
+            },
+        ),
         ("annotate", Stages::ALL),
     ];
     for (stage, stages) in stage_runs {
@@ -294,11 +360,17 @@ pub fn run(
             (heads, entities)
         })?;
         if stages.parse {
-            anyhow::ensure!(heads == ntok, "bench {stage}: {heads} heads for {ntok} tokens");
+            anyhow::ensure!(
+                heads == ntok,
+                "bench {stage}: {heads} heads for {ntok} tokens"
+            );
         }
         if stages.ner {
             // News text names someone or somewhere in most sentences.
-            anyhow::ensure!(entities * 4 > nsent, "bench {stage}: implausibly few entities ({entities})");
+            anyhow::ensure!(
+                entities * 4 > nsent,
+                "bench {stage}: implausibly few entities ({entities})"
+            );
         }
         let what = match stage {
             "tag" => "tags + lemmas".to_string(),
@@ -313,7 +385,9 @@ pub fn run(
         )?;
     }
 
-    let run_config = RunConfig { threads: config.threads };
+    let run_config = RunConfig {
+        threads: config.threads,
+    };
     let (t, written) = time_runs(config.runs, "pipeline", || {
         let mut out = Vec::with_capacity(input.len() * 8);
         let records = Box::new(read::read_bytes(name, input, format, &reader).into_iter());
@@ -330,8 +404,15 @@ pub fn run(
         .expect("writing to memory cannot fail");
         (stats.tokens, out.len())
     })?;
-    anyhow::ensure!(written.0 as usize == ntok, "bench pipeline: token count differs from segment");
-    let threads = if config.threads == 0 { rayon::current_num_threads() } else { config.threads };
+    anyhow::ensure!(
+        written.0 as usize == ntok,
+        "bench pipeline: token count differs from segment"
+    );
+    let threads = if config.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        config.threads
+    };
     writeln!(
         report,
         "bench pipeline: {:.1} MB/s ({threads} threads; read + segment + tag + parse + NER + JSONL, {:.0} articles/s)",

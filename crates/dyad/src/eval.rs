@@ -213,14 +213,22 @@ pub fn score_boundaries(gold: &Gold, segmenter: &Segmenter) -> Score {
     };
     let g = as_points(&mut gold.sentences.iter().copied());
     let p = as_points(&mut sentences.iter());
-    Score { label: "sentence-boundaries", gold: g.len(), predicted: p.len(), correct: matches(&g, &p) }
+    Score {
+        label: "sentence-boundaries",
+        gold: g.len(),
+        predicted: p.len(),
+        correct: matches(&g, &p),
+    }
 }
 
 /// Scores sentence boundaries over the text rebuilt from a CoNLL-U file: returns the boundary
 /// score (see [`score_boundaries`]) and the exact-span score (see [`sentences`]).
 pub fn sentences_report(conllu: &Path, segmenter: &Segmenter) -> anyhow::Result<(Score, Score)> {
     let gold = rebuild(conllu, |_| true)?;
-    Ok((score_boundaries(&gold, segmenter), score(&gold, segmenter).0))
+    Ok((
+        score_boundaries(&gold, segmenter),
+        score(&gold, segmenter).0,
+    ))
 }
 
 /// Scores sentence boundaries over the text rebuilt from a CoNLL-U file.

@@ -9,13 +9,13 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use dyad::models::{Models, Stages};
-use dyad_nlp::ner::Ner;
-use dyad_nlp::parser::Parser as DepParser;
-use dyad_nlp::tagger::Tagger;
 use dyad::pipeline::{self, Annotator, RunConfig, RunStats};
 use dyad_core::{Doc, RecordError};
 use dyad_io::output;
 use dyad_io::read::{self, InputFormat, ReaderConfig, Record};
+use dyad_nlp::ner::Ner;
+use dyad_nlp::parser::Parser as DepParser;
+use dyad_nlp::tagger::Tagger;
 
 /// dyad turns news articles into structured political event data.
 #[derive(Debug, Parser)]
@@ -214,7 +214,12 @@ struct RunArgs {
     #[arg(long, default_value_t = 2_000_000)]
     max_article_bytes: usize,
     /// Statistical stages to run after segmentation (comma-separated), or `none`.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "tag,parse,ner")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "tag,parse,ner"
+    )]
     stages: Vec<StageArg>,
     /// Include the article text in JSONL output.
     #[arg(long)]
@@ -236,12 +241,19 @@ impl RunArgs {
             InputFormatArg::Html => InputFormat::Html,
             InputFormatArg::Petrarch => InputFormat::Petrarch,
         };
-        ReaderConfig { max_article_bytes: self.max_article_bytes, format }
+        ReaderConfig {
+            max_article_bytes: self.max_article_bytes,
+            format,
+        }
     }
 
     fn stages(&self) -> Stages {
         let has = |s| self.stages.contains(&s);
-        Stages { tag: has(StageArg::Tag), parse: has(StageArg::Parse), ner: has(StageArg::Ner) }
+        Stages {
+            tag: has(StageArg::Tag),
+            parse: has(StageArg::Parse),
+            ner: has(StageArg::Ner),
+        }
     }
 }
 
@@ -270,7 +282,8 @@ fn load<T, E: std::error::Error + Send + Sync + 'static>(
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -300,7 +313,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let tagger = loaded.as_ref().unwrap_or_else(|| &Models::builtin().tagger);
                     println!("{}", dyad::nlp::tagger::eval(tagger, &conllu)?);
                 }
-                EvalCommand::Parse { conllu, model, gold_tags } => {
+                EvalCommand::Parse {
+                    conllu,
+                    model,
+                    gold_tags,
+                } => {
                     let loaded = model.map(|p| load(&p, DepParser::from_bytes)).transpose()?;
                     let parser = loaded.as_ref().unwrap_or_else(|| &Models::builtin().parser);
                     let tagger = (!gold_tags).then(|| &Models::builtin().tagger);
@@ -320,11 +337,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             TrainCommand::Tagger { train, dev, out } => {
-                println!("{}", dyad::nlp::tagger::train(&train, dev.as_deref(), &out)?);
+                println!(
+                    "{}",
+                    dyad::nlp::tagger::train(&train, dev.as_deref(), &out)?
+                );
                 Ok(ExitCode::SUCCESS)
             }
             TrainCommand::Parser { train, dev, out } => {
-                println!("{}", dyad::nlp::parser::train(&train, dev.as_deref(), &out)?);
+                println!(
+                    "{}",
+                    dyad::nlp::parser::train(&train, dev.as_deref(), &out)?
+                );
                 Ok(ExitCode::SUCCESS)
             }
             TrainCommand::Ner { shared, out } => {
@@ -332,7 +355,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
         },
-        Command::Bench { inputs, corpus_bytes, write_corpus, runs, threads } => {
+        Command::Bench {
+            inputs,
+            corpus_bytes,
+            write_corpus,
+            runs,
+            threads,
+        } => {
             let config = dyad::bench::BenchConfig { runs, threads };
             if inputs.is_empty() {
                 let corpus = dyad::bench::generate_corpus(corpus_bytes);
@@ -341,14 +370,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .with_context(|| format!("writing {}", path.display()))?;
                     return Ok(ExitCode::SUCCESS);
                 }
-                print!("{}", dyad::bench::run("generated.jsonl", corpus.as_bytes(), InputFormat::Jsonl, &config)?);
+                print!(
+                    "{}",
+                    dyad::bench::run(
+                        "generated.jsonl",
+                        corpus.as_bytes(),
+                        InputFormat::Jsonl,
+                        &config
+                    )?
+                );
             } else {
                 for path in inputs {
                     let bytes = std::fs::read(&path)
                         .with_context(|| format!("reading {}", path.display()))?;
                     println!("# input: {}", path.display());
                     let name = path.display().to_string();
-                    print!("{}", dyad::bench::run(&name, &bytes, InputFormat::Auto, &config)?);
+                    print!(
+                        "{}",
+                        dyad::bench::run(&name, &bytes, InputFormat::Auto, &config)?
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -374,12 +414,16 @@ fn annotate(
     let progress = (!args.quiet && io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} articles  {per_sec}  {elapsed}")
-                .expect("a valid progress template"),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos} articles  {per_sec}  {elapsed}",
+            )
+            .expect("a valid progress template"),
         );
         bar
     });
-    let config = RunConfig { threads: args.threads };
+    let config = RunConfig {
+        threads: args.threads,
+    };
     let annotator = Annotator::with_stages(args.stages());
     let render = |doc: &Doc| {
         let mut buf = Vec::with_capacity(doc.text().len() * 8);
@@ -394,8 +438,15 @@ fn annotate(
         match record {
             Ok((doc, rendered)) => {
                 out.write_all(&rendered?)?;
-                for d in doc.diagnostics.iter().filter(|d| d.severity == dyad_core::Severity::Warning) {
-                    let line = format!("dyad: warning: {}: {}: {}", doc.article.origin, d.code, d.message);
+                for d in doc
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == dyad_core::Severity::Warning)
+                {
+                    let line = format!(
+                        "dyad: warning: {}: {}: {}",
+                        doc.article.origin, d.code, d.message
+                    );
                     match &progress {
                         Some(bar) => bar.println(line),
                         None if !args.quiet => eprintln!("{line}"),
@@ -431,7 +482,11 @@ fn annotate(
     if !args.quiet {
         summary(&stats, started.elapsed().as_secs_f64());
     }
-    Ok(if stats.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if stats.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn summary(s: &RunStats, secs: f64) {

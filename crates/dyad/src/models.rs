@@ -53,7 +53,13 @@ impl Models {
             Lemmatizer::from_bytes(LEMMAS_BYTES).expect("embedded lemmatizer is valid");
         let parser = Parser::from_bytes(PARSER_BYTES).expect("embedded parser model is valid");
         let ner = Ner::from_bytes(NER_BYTES).expect("embedded NER model is valid");
-        Models { tagger, lemmatizer, parser, ner, load_time: start.elapsed() }
+        Models {
+            tagger,
+            lemmatizer,
+            parser,
+            ner,
+            load_time: start.elapsed(),
+        }
     }
 
     /// The built-in models, loaded on first use.
@@ -87,9 +93,17 @@ pub struct Stages {
 
 impl Stages {
     /// Every stage.
-    pub const ALL: Stages = Stages { tag: true, parse: true, ner: true };
+    pub const ALL: Stages = Stages {
+        tag: true,
+        parse: true,
+        ner: true,
+    };
     /// None: segmentation only.
-    pub const NONE: Stages = Stages { tag: false, parse: false, ner: false };
+    pub const NONE: Stages = Stages {
+        tag: false,
+        parse: false,
+        ner: false,
+    };
 }
 
 impl Models {
@@ -116,17 +130,24 @@ impl Models {
             words.clear();
             words.extend(range.clone().map(|t| &text[doc.tokens.span(t).range()]));
             if stages.tag || stages.parse {
-                self.tagger.tag(&words, &mut scratch.upos, &mut scratch.xpos);
+                self.tagger
+                    .tag(&words, &mut scratch.upos, &mut scratch.xpos);
                 scratch.upos_names.clear();
                 scratch.xpos_names.clear();
-                scratch.upos_names.extend(scratch.upos.iter().map(|u| u.as_str()));
-                scratch.xpos_names.extend(scratch.xpos.iter().map(|&x| self.tagger.xpos_name(x)));
+                scratch
+                    .upos_names
+                    .extend(scratch.upos.iter().map(|u| u.as_str()));
+                scratch
+                    .xpos_names
+                    .extend(scratch.xpos.iter().map(|&x| self.tagger.xpos_name(x)));
             }
             if stages.tag {
                 tags.upos.extend_from_slice(&scratch.upos_names);
                 tags.xpos.extend_from_slice(&scratch.xpos_names);
                 for (i, w) in words.iter().enumerate() {
-                    let lemma = self.lemmatizer.lemma(w, scratch.upos[i], scratch.xpos_names[i]);
+                    let lemma = self
+                        .lemmatizer
+                        .lemma(w, scratch.upos[i], scratch.xpos_names[i]);
                     tags.lemma.push(lemma.into_owned().into_boxed_str());
                 }
             }
@@ -156,10 +177,8 @@ impl Models {
                 self.ner.entities(&words, &mut scratch.entities);
                 for e in &scratch.entities {
                     let (a, z) = (range.start + e.start, range.start + e.end);
-                    let span = dyad_core::Span::new(
-                        doc.tokens.span(a).start,
-                        doc.tokens.span(z - 1).end,
-                    );
+                    let span =
+                        dyad_core::Span::new(doc.tokens.span(a).start, doc.tokens.span(z - 1).end);
                     doc.entities.push(Entity {
                         span,
                         tokens: a as u32..z as u32,

@@ -41,7 +41,11 @@ impl Annotator {
     /// loaded only when a stage needs them).
     pub fn with_stages(stages: Stages) -> Annotator {
         let models = (stages != Stages::NONE).then(Models::builtin);
-        Annotator { segmenter: Segmenter::new(), stages, models }
+        Annotator {
+            segmenter: Segmenter::new(),
+            stages,
+            models,
+        }
     }
 
     /// The segmenter in use.
@@ -73,7 +77,8 @@ impl Annotator {
         doc.tokens.clear();
         doc.sentences.clear();
         let text = std::mem::take(&mut doc.article.text);
-        self.segmenter.segment(&text, &mut doc.tokens, &mut doc.sentences);
+        self.segmenter
+            .segment(&text, &mut doc.tokens, &mut doc.sentences);
         doc.article.text = text;
         if let Some(models) = self.models {
             models.annotate(doc, self.stages, &mut Scratch::default());

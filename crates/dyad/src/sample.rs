@@ -20,7 +20,11 @@ pub const FILES: &[(&str, InputFormat, &[u8])] = &[
         InputFormat::Text,
         include_bytes!("../../../data/sample/statement.txt"),
     ),
-    ("data/sample/page.html", InputFormat::Html, include_bytes!("../../../data/sample/page.html")),
+    (
+        "data/sample/page.html",
+        InputFormat::Html,
+        include_bytes!("../../../data/sample/page.html"),
+    ),
 ];
 
 /// The records of every sample file, in order.

@@ -18,15 +18,36 @@ fn root() -> PathBuf {
 #[test]
 fn demo_runs_clean() {
     let out = dyad(&["demo", "--format", "text", "--quiet"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("# sample-001"), "{text}");
 }
 
 #[test]
 fn output_is_identical_whatever_the_thread_count() {
-    let one = dyad(&["demo", "--threads", "1", "--quiet", "--with-text", "--format", "jsonl"]);
-    let four = dyad(&["demo", "--threads", "4", "--quiet", "--with-text", "--format", "jsonl"]);
+    let one = dyad(&[
+        "demo",
+        "--threads",
+        "1",
+        "--quiet",
+        "--with-text",
+        "--format",
+        "jsonl",
+    ]);
+    let four = dyad(&[
+        "demo",
+        "--threads",
+        "4",
+        "--quiet",
+        "--with-text",
+        "--format",
+        "jsonl",
+    ]);
     assert_eq!(one.status.code(), Some(0));
     assert!(!one.stdout.is_empty());
     assert_eq!(one.stdout, four.stdout);
@@ -42,9 +63,17 @@ fn bad_records_give_exit_code_1_and_the_batch_goes_on() {
         "--errors",
         errors.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.lines().count() >= 3, "good articles were lost: {stdout}");
+    assert!(
+        stdout.lines().count() >= 3,
+        "good articles were lost: {stdout}"
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("malformed-json"), "{stderr}");
     let records = std::fs::read_to_string(&errors).unwrap();
@@ -60,7 +89,10 @@ fn bad_records_give_exit_code_1_and_the_batch_goes_on() {
 #[test]
 fn usage_error_is_exit_code_2() {
     assert_eq!(dyad(&["annotate"]).status.code(), Some(2));
-    assert_eq!(dyad(&["annotate", "--format", "yaml", "x"]).status.code(), Some(2));
+    assert_eq!(
+        dyad(&["annotate", "--format", "yaml", "x"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -103,7 +135,12 @@ fn stdin_is_read() {
 #[test]
 fn bench_reports_every_stage() {
     let out = dyad(&["bench", "--corpus-bytes", "50000", "--runs", "1"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report = String::from_utf8(out.stdout).unwrap();
     for stage in ["read", "language", "segment", "pipeline"] {
         assert!(report.contains(&format!("bench {stage}: ")), "{report}");

@@ -15,22 +15,33 @@ fn golden_dir() -> PathBuf {
 fn render(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    let records = read::read_bytes(&name, &bytes, read::InputFormat::Auto, &ReaderConfig::default());
+    let records = read::read_bytes(
+        &name,
+        &bytes,
+        read::InputFormat::Auto,
+        &ReaderConfig::default(),
+    );
     let mut out = Vec::new();
     let config = RunConfig { threads: 1 };
-    pipeline::run(&Annotator::new(), Box::new(records.into_iter()), config, |_| (), |r| {
-        match r {
-            Ok((doc, ())) => {
-                output::write_text(&mut out, doc)?;
-                output::write_jsonl(&mut out, doc, false)?;
+    pipeline::run(
+        &Annotator::new(),
+        Box::new(records.into_iter()),
+        config,
+        |_| (),
+        |r| {
+            match r {
+                Ok((doc, ())) => {
+                    output::write_text(&mut out, doc)?;
+                    output::write_jsonl(&mut out, doc, false)?;
+                }
+                Err(e) => {
+                    use std::io::Write;
+                    writeln!(out, "error: {e}")?;
+                }
             }
-            Err(e) => {
-                use std::io::Write;
-                writeln!(out, "error: {e}")?;
-            }
-        }
-        std::io::Result::Ok(())
-    })
+            std::io::Result::Ok(())
+        },
+    )
     .unwrap();
     String::from_utf8(out).unwrap()
 }
@@ -44,7 +55,11 @@ fn golden_files() {
         .filter(|p| p.extension().is_some_and(|e| e != "expected"))
         .collect();
     inputs.sort();
-    assert!(!inputs.is_empty(), "no golden inputs in {}", golden_dir().display());
+    assert!(
+        !inputs.is_empty(),
+        "no golden inputs in {}",
+        golden_dir().display()
+    );
     let mut failed = Vec::new();
     for input in &inputs {
         let got = render(input);
@@ -58,15 +73,25 @@ fn golden_files() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if got != expected {
-            eprintln!("--- {} differs from {}", input.display(), expected_path.display());
+            eprintln!(
+                "--- {} differs from {}",
+                input.display(),
+                expected_path.display()
+            );
             for (i, (g, e)) in got.lines().zip(expected.lines()).enumerate() {
                 if g != e {
-                    eprintln!("first difference at line {}:\n  expected: {e}\n  got:      {g}", i + 1);
+                    eprintln!(
+                        "first difference at line {}:\n  expected: {e}\n  got:      {g}",
+                        i + 1
+                    );
                     break;
                 }
             }
             failed.push(input.display().to_string());
         }
     }
-    assert!(failed.is_empty(), "golden files differ (UPDATE_EXPECT=1 to bless): {failed:?}");
+    assert!(
+        failed.is_empty(),
+        "golden files differ (UPDATE_EXPECT=1 to bless): {failed:?}"
+    );
 }

@@ -46,9 +46,9 @@ pub enum ConlluErrorKind {
 
 /// A malformed line in a CoNLL-U file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {message}")]
+#[error("{}{message}", if *line == 0 { String::new() } else { format!("line {line}: ") })]
 pub struct ConlluError {
-    /// The 1-based line number.
+    /// The 1-based line number; 0 when the error concerns the whole file (it cannot be opened).
     pub line: u64,
     /// The kind of problem.
     pub kind: ConlluErrorKind,

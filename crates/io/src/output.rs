@@ -51,7 +51,11 @@ pub struct EntityOut<'a> {
 /// The head of token `t` as CoNLL-U writes it: 1-based position in its sentence, 0 for root.
 fn relative_head(doc: &Doc, sentence_start: usize, t: usize) -> Option<u32> {
     let h = *doc.tags.head.get(t)?;
-    Some(if h == dyad_core::ROOT { 0 } else { h - sentence_start as u32 + 1 })
+    Some(if h == dyad_core::ROOT {
+        0
+    } else {
+        h - sentence_start as u32 + 1
+    })
 }
 
 fn token_out(doc: &Doc, sentence_start: usize, t: usize) -> TokenOut<'_> {
@@ -301,7 +305,12 @@ pub fn write_text(out: &mut impl Write, doc: &Doc) -> io::Result<()> {
                     out.write_all(b" ")?;
                 }
                 let word = doc.text_of(doc.tokens.span(t));
-                write!(out, "{}/{}", word, doc.tags.xpos.get(t).copied().unwrap_or("_"))?;
+                write!(
+                    out,
+                    "{}/{}",
+                    word,
+                    doc.tags.xpos.get(t).copied().unwrap_or("_")
+                )?;
                 if let (Some(head), Some(rel)) =
                     (relative_head(doc, range.start, t), doc.tags.deprel.get(t))
                 {
@@ -311,7 +320,14 @@ pub fn write_text(out: &mut impl Write, doc: &Doc) -> io::Result<()> {
             writeln!(out)?;
         }
         while let Some(e) = entities.next_if(|e| e.sentence as usize == i) {
-            writeln!(out, "      {} {:?} {}..{}", e.label, doc.text_of(e.span), e.span.start, e.span.end)?;
+            writeln!(
+                out,
+                "      {} {:?} {}..{}",
+                e.label,
+                doc.text_of(e.span),
+                e.span.start,
+                e.span.end
+            )?;
         }
     }
     writeln!(out)
@@ -329,8 +345,10 @@ pub fn write_conllu(out: &mut impl Write, doc: &Doc) -> io::Result<()> {
         writeln!(out, "# sent_id = {}-{}", doc.article.id, i + 1)?;
         let sentence = doc.text_of(doc.sentences.span(i));
         // A sentence can span a line break (a wrapped paragraph): CoNLL-U comments are one line.
-        let one_line: String =
-            sentence.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        let one_line: String = sentence
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+            .collect();
         writeln!(out, "# text = {one_line}")?;
         for (n, t) in range.clone().enumerate() {
             let span = doc.tokens.span(t);

@@ -62,7 +62,10 @@ pub fn read<'a>(bytes: &'a [u8], kind: &[u8; 4], version: u16) -> Result<&'a [u8
     }
     let found = u16::from_le_bytes([bytes[8], bytes[9]]);
     if found != version {
-        return Err(ModelError::WrongVersion { expected: version, found });
+        return Err(ModelError::WrongVersion {
+            expected: version,
+            found,
+        });
     }
     let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
     let payload = &bytes[HEADER..];
@@ -88,9 +91,18 @@ mod tests {
     #[test]
     fn refuses_wrong_kind_version_and_truncation() {
         let bytes = write(b"TEST", 3, b"payload");
-        assert!(matches!(read(&bytes, b"PARS", 3), Err(ModelError::WrongKind { .. })));
-        assert!(matches!(read(&bytes, b"TEST", 4), Err(ModelError::WrongVersion { .. })));
-        assert!(matches!(read(&bytes[..bytes.len() - 1], b"TEST", 3), Err(ModelError::Corrupt(_))));
+        assert!(matches!(
+            read(&bytes, b"PARS", 3),
+            Err(ModelError::WrongKind { .. })
+        ));
+        assert!(matches!(
+            read(&bytes, b"TEST", 4),
+            Err(ModelError::WrongVersion { .. })
+        ));
+        assert!(matches!(
+            read(&bytes[..bytes.len() - 1], b"TEST", 3),
+            Err(ModelError::Corrupt(_))
+        ));
         assert_eq!(read(b"nope", b"TEST", 3), Err(ModelError::BadMagic));
     }
 }

@@ -18,6 +18,7 @@
 //!         Entity { start: 0, end: 1, label: EntityLabel::Per },
 //!         Entity { start: 2, end: 3, label: EntityLabel::Loc },
 //!     ],
+//!     ..TrainSentence::default()
 //! };
 //! let (ner, _report) = train(&[s], &TrainConfig::default());
 //! let mut out = Vec::new();
@@ -109,6 +110,8 @@ pub struct TrainSentence {
     pub words: Vec<String>,
     /// Gold entities; `NAT` entities and spans that overlap an earlier one are ignored.
     pub entities: Vec<Entity>,
+    /// Universal POS tags of the words (as a tagger predicts them), or empty when untagged.
+    pub upos: Vec<String>,
 }
 
 /// Training settings.
@@ -627,12 +630,20 @@ impl Ner {
     /// Finds the entities of one sentence, replacing the contents of `out`. Spans are sorted,
     /// non-overlapping and never empty.
     pub fn entities(&self, words: &[&str], out: &mut Vec<Entity>) {
+        self.entities_tagged(words, None, out);
+    }
+
+    /// [`entities`](Self::entities) with the words' universal POS tags (`"PROPN"`, `"NOUN"`…)
+    /// from a tagger, which a model trained on tagged sentences uses as features. `None`, or a
+    /// slice of the wrong length, tags nothing.
+    pub fn entities_tagged(&self, words: &[&str], upos: Option<&[&str]>, out: &mut Vec<Entity>) {
         out.clear();
         if words.is_empty() {
             return;
         }
         let mut scratch = Scratch::default();
         scratch.prepare(&self.gaz, &self.lexicon.classes, words);
+        scratch.set_upos(upos.filter(|u| u.len() == words.len()));
         let mut feats = Vec::with_capacity(64);
         let mut em = vec![0f32; words.len() * NT];
         let mut acc = [0i32; NT];
@@ -761,6 +772,8 @@ pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Ner, TrainRe
     for s in sentences {
         let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
         scratch.prepare(&gaz, &config.lexicon.classes, &words);
+        let upos: Vec<&str> = s.upos.iter().map(String::as_str).collect();
+        scratch.set_upos(Some(upos.as_slice()).filter(|u| u.len() == words.len()));
         let tags = encode(words.len(), &s.entities);
         let mut d = Vec::new();
         decode(&tags, &mut d);

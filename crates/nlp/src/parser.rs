@@ -122,7 +122,7 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            transition_bits: 21,
+            transition_bits: 20,
             label_bits: 16,
             epochs: 15,
             explore_from: 1,
@@ -231,11 +231,53 @@ fn row(h: u64, bits: u8) -> usize {
 // ---------------------------------------------------------------------------------------------
 // The parser state.
 
+/// A hash of the last three characters of a word, case folded: a tag-independent guess at its
+/// part of speech (`-ed`, `-ing`, `-ly`) that stays right when the tagger is wrong.
+fn suffix_hash(s: &str) -> u64 {
+    let mut h: u64 = 0x8422_2325_cbf2_9ce4;
+    for c in s.chars().rev().take(3) {
+        for l in c.to_lowercase() {
+            h = (h ^ l as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    mix(h, 3) | 1
+}
+
+/// A hash of a word's shape: capitalization, digits, hyphens, punctuation and a length bucket.
+fn shape_hash(s: &str) -> u64 {
+    let (mut upper, mut lower, mut digit, mut hyphen, mut other) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut first_upper = 0u64;
+    for (i, c) in s.chars().enumerate() {
+        if c.is_uppercase() {
+            upper = 1;
+            if i == 0 {
+                first_upper = 1;
+            }
+        } else if c.is_lowercase() {
+            lower = 1;
+        } else if c.is_ascii_digit() {
+            digit = 1;
+        } else if c == '-' {
+            hyphen = 1;
+        } else if !c.is_alphanumeric() {
+            other = 1;
+        }
+    }
+    let len = s.chars().count().min(5) as u64;
+    let code =
+        first_upper | upper << 1 | lower << 2 | digit << 3 | hyphen << 4 | other << 5 | len << 6;
+    mix(code + 0x5ba9e, 4) | 1
+}
+
 /// The per-word atoms features are built from; index `n` is the null position.
 struct Atoms {
     w: Vec<u64>,
     p: Vec<u64>,
     u: Vec<u64>,
+    /// Suffix ([`suffix_hash`]).
+    x: Vec<u64>,
+    /// Shape ([`shape_hash`]).
+    h: Vec<u64>,
 }
 
 impl Atoms {
@@ -245,15 +287,21 @@ impl Atoms {
             w: Vec::with_capacity(n + 1),
             p: Vec::with_capacity(n + 1),
             u: Vec::with_capacity(n + 1),
+            x: Vec::with_capacity(n + 1),
+            h: Vec::with_capacity(n + 1),
         };
         for (i, w) in words.iter().enumerate() {
             a.w.push(str_hash(w, true));
+            a.x.push(suffix_hash(w));
+            a.h.push(shape_hash(w));
             a.u.push(str_hash(upos.get(i).copied().unwrap_or("_"), false));
             a.p.push(str_hash(xpos.get(i).copied().unwrap_or("_"), false));
         }
         a.w.push(2);
         a.p.push(2);
         a.u.push(2);
+        a.x.push(2);
+        a.h.push(2);
         a
     }
 }
@@ -380,8 +428,8 @@ impl State {
 // ---------------------------------------------------------------------------------------------
 // Features.
 
-const NT: usize = 96;
-const NL: usize = 30;
+const NT: usize = 106;
+const NL: usize = 40;
 
 /// Fills `f` with the transition features of the state.
 fn trans_features(st: &State, a: &Atoms, f: &mut [u64; NT]) {
@@ -521,13 +569,25 @@ fn trans_features(st: &State, a: &Atoms, f: &mut [u64; NT]) {
     ft!(b0w, b0ls);
     ft!(b0p, b0ls);
     ft!(s0p, s0ls, s0rs, b0p);
-    debug_assert_eq!(k, NT - 4);
+    debug_assert_eq!(k, 92);
     // Extra context around the buffer front and stack top.
     let prev = if b0 < n && b0 > 0 { b0 - 1 } else { n };
     ft!(b0p, p[prev], s0p);
     ft!(b0w, p[prev]);
     ft!(s0p, st.lab(s0l), st.lab(s0r), b0p);
     ft!(s0u, s1u, b0u, b1u);
+    // Suffixes and shapes: evidence that survives a wrong tag.
+    let (x, sh) = (&a.x, &a.h);
+    ft!(x[s0]);
+    ft!(x[b0]);
+    ft!(x[b1]);
+    ft!(x[s1]);
+    ft!(sh[s0]);
+    ft!(sh[b0]);
+    ft!(x[s0], x[b0]);
+    ft!(s0p, x[b0]);
+    ft!(x[s0], b0p);
+    ft!(x[s1], x[s0]);
     debug_assert_eq!(k, NT);
 }
 
@@ -587,6 +647,17 @@ fn label_features(st: &State, a: &Atoms, h: usize, d: usize, f: &mut [u64; NL]) 
         st.lab(st.lc1[h] as usize),
         st.lab(st.rc1[h] as usize)
     );
+    let (x, sh) = (&a.x, &a.h);
+    ft!(x[d]);
+    ft!(x[d], hp);
+    ft!(x[d], x[h]);
+    ft!(sh[d]);
+    ft!(dw, x[h]);
+    ft!(x[h], dp);
+    ft!(dw, dist);
+    ft!(du, hu, dist);
+    ft!(dp, w[dprev]);
+    ft!(sh[d], hp);
     debug_assert_eq!(k, NL);
 }
 
@@ -692,7 +763,15 @@ impl Parser {
         let mut st = State::new(n);
         let mut f = [0u64; NT];
         let mut lf = [0u64; NL];
-        let mut lscores = vec![0i32; self.labels.len()];
+        // Relation scores live on the stack for any realistic label set (54 for UD English).
+        let mut small = [0i32; 128];
+        let mut large = Vec::new();
+        let lscores: &mut [i32] = if self.labels.len() <= small.len() {
+            &mut small[..self.labels.len()]
+        } else {
+            large.resize(self.labels.len(), 0);
+            &mut large
+        };
         while !st.terminal() {
             let valid = st.valid();
             let mv = if valid[SHIFT] && !valid[LEFT] && !valid[RIGHT] {
@@ -707,8 +786,8 @@ impl Parser {
             } else {
                 let (h, d) = st.arc(mv);
                 label_features(&st, &atoms, h, d, &mut lf);
-                self.label_scores(&lf, &mut lscores);
-                self.best_label(&lscores)
+                self.label_scores(&lf, lscores);
+                self.best_label(lscores)
             };
             st.apply(mv, lab);
         }

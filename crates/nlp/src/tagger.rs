@@ -5,7 +5,9 @@
 //! XPOS → UPOS mapping is not a function: `NNP` is `PROPN` or `ADJ`, `RB` is `ADV` or `PART`, so
 //! one label carries both). Features are hashed to 64-bit keys: the word and its neighbours two
 //! to each side, prefixes and suffixes of one to four characters, the word's shape and
-//! capitalisation, digit and hyphen flags, and the two previous predicted labels. Frequent words
+//! capitalisation, digit and hyphen flags, and the two previous predicted labels. A second pass
+//! adds to each word's scores the weights of features built from the first pass's labels of the
+//! next two words (one perceptron, trained on both passes). Frequent words
 //! that always carry the same label skip the model through a tag dictionary. Only features seen
 //! at least twice in training are kept and weights are stored as `i16` with one scale, so the
 //! model file stays a few megabytes.
@@ -31,7 +33,7 @@ use std::str::FromStr;
 use crate::model_file::{self, ModelError};
 
 /// The format version of `TAGR` model files.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 const KIND: &[u8; 4] = b"TAGR";
 
 /// The 17 universal part-of-speech tags of Universal Dependencies.
@@ -235,10 +237,9 @@ pub struct Tagger {
     dict: HashMap<u64, u8, IdHash>,
     /// Lowercased form hash → ambiguity class.
     classes: HashMap<u64, u16, IdHash>,
-    /// Open-addressing feature table: keys (0 = empty) and packed `start << 8 | len` into
-    /// `weights`.
-    keys: Vec<u64>,
-    meta: Vec<u32>,
+    /// Open-addressing feature table: key (0 = empty) and packed `start << 8 | len` into
+    /// `weights`, side by side so that a probe costs one cache miss.
+    slots: Vec<(u64, u32)>,
     /// Packed `class << 16 | (weight as u16)`.
     weights: Vec<u32>,
 }
@@ -306,12 +307,14 @@ pub(crate) struct WordInfo {
     form: u64,
     /// The lowercased form.
     lower: u64,
-    /// Lowercased suffixes of 1–4 characters (0 when the word is shorter).
-    suf: [u64; 4],
+    /// Lowercased suffixes of 1–5 characters (0 when the word is shorter).
+    suf: [u64; 5],
     /// Lowercased prefixes of 1–4 characters (0 when the word is shorter).
     pre: [u64; 4],
     /// Compressed shape: `Xx`, `d`, `X.X.`, runs collapsed to length two.
     shape: u64,
+    /// The lowercased part after the last hyphen (0 without a hyphen or when it ends the word).
+    tail: u64,
     /// Bit flags: capitalised, all caps, has digit, has hyphen, has letter.
     flags: u8,
     /// The word's ambiguity class: which labels it took in training (`NO_CLASS` when unseen).
@@ -336,6 +339,7 @@ impl WordInfo {
         };
         let mut lower = FNV0;
         let mut shape = FNV0;
+        let mut tail = 0u64;
         let (mut last_class, mut run) = (0u8, 0u32);
         let (mut upper, mut letters) = (0usize, 0usize);
         // Prefix hashes are taken as the lowercase stream grows.
@@ -355,6 +359,7 @@ impl WordInfo {
             } else {
                 if c == '-' {
                     w.flags |= HYPHEN;
+                    tail = FNV0;
                 }
                 // Punctuation keeps its own character in the shape (capped to ASCII).
                 if c.is_ascii() {
@@ -379,6 +384,9 @@ impl WordInfo {
                 let mut buf = [0u8; 4];
                 for &b in l.encode_utf8(&mut buf).as_bytes() {
                     lower = fnv(lower, b);
+                    if tail != 0 && c != '-' {
+                        tail = fnv(tail, b);
+                    }
                 }
             }
             if i < 4 {
@@ -393,8 +401,9 @@ impl WordInfo {
         }
         w.lower = lower;
         w.shape = shape;
+        w.tail = if tail == FNV0 { 0 } else { tail };
         // Suffixes: hash the lowercase of the last k characters.
-        for k in 1..=4usize.min(nchars) {
+        for k in 1..=5usize.min(nchars) {
             let start = word
                 .char_indices()
                 .rev()
@@ -420,17 +429,21 @@ impl WordInfo {
         WordInfo {
             form: h,
             lower: h,
-            suf: [h; 4],
+            suf: [h; 5],
             pre: [h; 4],
             shape: h,
+            tail: h,
             flags: 0,
             amb: PAD_CLASS,
         }
     }
 }
 
-const N_STATIC: usize = 31;
-const N_FEATURES: usize = N_STATIC + 8;
+/// Features that depend on the words only; the label-history ones follow, then those of words
+/// without an ambiguity class (rare or unseen in training).
+const N_STATIC: usize = 34;
+const N_HISTORY: usize = 8;
+const N_FEATURES: usize = N_STATIC + N_HISTORY + 7;
 
 #[inline]
 fn f1(template: u64, a: u64) -> u64 {
@@ -444,9 +457,10 @@ fn f2(template: u64, a: u64, b: u64) -> u64 {
 }
 
 /// Fills `out` with the features of word `i`, whose context is `info` (padded: `info[i + 2]`
-/// is word `i`) and whose two previous labels are `p1`, `p2` (`u8::MAX`-coded starts allowed).
+/// is word `i`) and whose two previous labels are `p1`, `p2` (`u8::MAX`-coded starts allowed),
+/// and returns how many it wrote.
 #[inline]
-fn features(info: &[WordInfo], i: usize, p1: u8, p2: u8, out: &mut [u64; N_FEATURES]) {
+fn features(info: &[WordInfo], i: usize, p1: u8, p2: u8, out: &mut [u64; N_FEATURES]) -> usize {
     let w = &info[i + 2];
     let (m2, m1, n1, n2) = (&info[i], &info[i + 1], &info[i + 3], &info[i + 4]);
     out[0] = f1(0, 1);
@@ -477,19 +491,61 @@ fn features(info: &[WordInfo], i: usize, p1: u8, p2: u8, out: &mut [u64; N_FEATU
     out[28] = f1(28, a1);
     out[29] = f1(29, a2);
     out[30] = f2(30, a0, a1);
+    out[31] = f1(31, w.suf[4]);
+    // Sentence-initial capitals say little about proper nouns.
+    out[32] = f2(32, u64::from(w.flags), u64::from(i == 0));
+    out[33] = f2(33, u64::from(w.flags), u64::from(n1.flags));
     // Label-history features.
     let (p1, p2) = (u64::from(p1), u64::from(p2));
-    out[31] = f1(31, p1);
-    out[32] = f1(32, p2);
-    out[33] = f2(33, p1, p2);
-    out[34] = f2(34, p1, w.lower);
-    out[35] = f2(35, p1, n1.lower);
-    out[36] = f2(36, p1, w.suf[2]);
-    out[37] = f2(37, p1, a0);
-    out[38] = f2(38, p1, a1);
+    let h = N_STATIC;
+    out[h] = f1(40, p1);
+    out[h + 1] = f1(41, p2);
+    out[h + 2] = f2(42, p1, p2);
+    out[h + 3] = f2(43, p1, w.lower);
+    out[h + 4] = f2(44, p1, n1.lower);
+    out[h + 5] = f2(45, p1, w.suf[2]);
+    out[h + 6] = f2(46, p1, a0);
+    out[h + 7] = f2(47, p1, a1);
+    let mut n = h + N_HISTORY;
+    if w.amb == NO_CLASS {
+        // Rare and unseen words lean on their form and their neighbours' words.
+        let flags = u64::from(w.flags);
+        out[n] = f2(50, w.pre[0], w.shape);
+        out[n + 1] = f2(51, w.suf[3], flags);
+        out[n + 2] = f2(52, m1.lower, w.shape);
+        out[n + 3] = f2(53, w.shape, n1.lower);
+        out[n + 4] = f2(54, p1, flags);
+        out[n + 5] = f2(55, w.suf[1], w.shape);
+        n += 6;
+        if w.tail != 0 {
+            out[n] = f1(56, w.tail);
+            n += 1;
+        }
+    }
+    n
 }
 
 const START: u8 = u8::MAX;
+/// The label code of positions after the sentence end in right-context features.
+const END: u8 = u8::MAX - 1;
+const N_RIGHT: usize = 6;
+
+/// Fills `out` with the second-pass features of word `i`: the first pass's labels of the next
+/// two words (`labels`, one per word), alone and with the word, its suffix, its ambiguity class
+/// and the previous label. The second pass adds their weights to the first pass's scores.
+#[inline]
+fn right_features(info: &[WordInfo], labels: &[u8], i: usize, out: &mut [u64; N_RIGHT]) {
+    let w = &info[i + 2];
+    let r1 = u64::from(labels.get(i + 1).copied().unwrap_or(END));
+    let r2 = u64::from(labels.get(i + 2).copied().unwrap_or(END));
+    let p1 = u64::from(if i == 0 { START } else { labels[i - 1] });
+    out[0] = f1(60, r1);
+    out[1] = f2(61, r1, r2);
+    out[2] = f2(62, r1, w.lower);
+    out[3] = f2(63, p1, r1);
+    out[4] = f2(64, r1, u64::from(w.amb));
+    out[5] = f2(65, r1, w.suf[2]);
+}
 
 fn fill_info(words: &[&str], classes: &HashMap<u64, u16, IdHash>, info: &mut Vec<WordInfo>) {
     info.clear();
@@ -504,8 +560,20 @@ fn fill_info(words: &[&str], classes: &HashMap<u64, u16, IdHash>, info: &mut Vec
     info.push(WordInfo::pad(4));
 }
 
+/// Per-thread buffers of [`Tagger::tag`].
+#[derive(Default)]
+struct Scratch {
+    info: Vec<WordInfo>,
+    /// First-pass scores, `labels.len()` per word.
+    scores: Vec<i32>,
+    /// First-pass labels.
+    first: Vec<u8>,
+    /// Whether each word's label came from the tag dictionary.
+    fixed: Vec<bool>,
+}
+
 thread_local! {
-    static SCRATCH: RefCell<Vec<WordInfo>> = const { RefCell::new(Vec::new()) };
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,37 +592,56 @@ impl Tagger {
             return;
         }
         SCRATCH.with(|cell| {
-            // A re-entrant call (impossible today) would fall back to a fresh buffer.
-            let mut fresh = Vec::new();
+            // A re-entrant call (impossible today) would fall back to fresh buffers.
+            let mut fresh = Scratch::default();
             let mut guard = cell.try_borrow_mut();
-            let info = match guard.as_mut() {
+            let sc = match guard.as_mut() {
                 Ok(v) => &mut **v,
                 Err(_) => &mut fresh,
             };
-            fill_info(words, &self.classes, info);
+            let nl = self.labels.len();
+            fill_info(words, &self.classes, &mut sc.info);
+            sc.scores.clear();
+            sc.scores.resize(words.len() * nl, 0);
+            sc.first.clear();
+            sc.fixed.clear();
+            // First pass: greedy left to right, keeping every word's scores.
             let (mut p1, mut p2) = (START, START);
             let mut feats = [0u64; N_FEATURES];
-            let mut scores = [0i32; 256];
             for i in 0..words.len() {
-                let label = match self.dict.get(&info[i + 2].form) {
+                let row = &mut sc.scores[i * nl..(i + 1) * nl];
+                let label = match self.dict.get(&sc.info[i + 2].form) {
                     Some(&l) => l,
                     None => {
-                        features(info, i, p1, p2, &mut feats);
-                        self.best(&feats, &mut scores)
+                        let n = features(&sc.info, i, p1, p2, &mut feats);
+                        self.accumulate(&feats[..n], row);
+                        argmax_i32(row)
                     }
+                };
+                sc.fixed.push(self.dict.contains_key(&sc.info[i + 2].form));
+                sc.first.push(label);
+                p2 = p1;
+                p1 = label;
+            }
+            // Second pass: the first pass's labels to the right adjust the scores.
+            let mut right = [0u64; N_RIGHT];
+            for i in 0..words.len() {
+                let label = if sc.fixed[i] {
+                    sc.first[i]
+                } else {
+                    right_features(&sc.info, &sc.first, i, &mut right);
+                    let row = &mut sc.scores[i * nl..(i + 1) * nl];
+                    self.accumulate(&right, row);
+                    argmax_i32(row)
                 };
                 let (x, u) = self.labels[label as usize];
                 upos.push(u);
                 xpos.push(x);
-                p2 = p1;
-                p1 = label;
             }
         });
     }
 
-    fn best(&self, feats: &[u64; N_FEATURES], scores: &mut [i32; 256]) -> u8 {
-        let n = self.labels.len();
-        scores[..n].fill(0);
+    fn accumulate(&self, feats: &[u64], scores: &mut [i32]) {
         for &f in feats {
             if let Some(m) = self.lookup(f) {
                 let (start, len) = ((m >> 8) as usize, (m & 0xff) as usize);
@@ -563,26 +650,19 @@ impl Tagger {
                 }
             }
         }
-        let mut best = 0;
-        for c in 1..n {
-            if scores[c] > scores[best] {
-                best = c;
-            }
-        }
-        best as u8
     }
 
     #[inline]
     fn lookup(&self, key: u64) -> Option<u32> {
-        if self.keys.is_empty() {
+        if self.slots.is_empty() {
             return None;
         }
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut slot = (key as usize) & mask;
         loop {
-            let k = self.keys[slot];
+            let (k, m) = self.slots[slot];
             if k == key {
-                return Some(self.meta[slot]);
+                return Some(m);
             }
             if k == 0 {
                 return None;
@@ -608,7 +688,7 @@ impl Tagger {
 
     /// Number of features in the model.
     pub fn features(&self) -> usize {
-        self.keys.iter().filter(|&&k| k != 0).count()
+        self.slots.iter().filter(|s| s.0 != 0).count()
     }
 
     fn build(
@@ -620,17 +700,15 @@ impl Tagger {
         rows: Vec<(u64, Vec<u32>)>,
     ) -> Tagger {
         let cap = (rows.len() * 2).next_power_of_two().max(16);
-        let mut keys = vec![0u64; cap];
-        let mut meta = vec![0u32; cap];
+        let mut slots = vec![(0u64, 0u32); cap];
         let mut weights = Vec::with_capacity(rows.iter().map(|r| r.1.len()).sum());
         for (key, row) in rows {
             let key = key | 1;
             let mut slot = (key as usize) & (cap - 1);
-            while keys[slot] != 0 && keys[slot] != key {
+            while slots[slot].0 != 0 && slots[slot].0 != key {
                 slot = (slot + 1) & (cap - 1);
             }
-            keys[slot] = key;
-            meta[slot] = ((weights.len() as u32) << 8) | row.len() as u32;
+            slots[slot] = (key, ((weights.len() as u32) << 8) | row.len() as u32);
             weights.extend_from_slice(&row);
         }
         Tagger {
@@ -639,8 +717,7 @@ impl Tagger {
             scale,
             dict,
             classes,
-            keys,
-            meta,
+            slots,
             weights,
         }
     }
@@ -677,13 +754,7 @@ impl Tagger {
             p.extend_from_slice(&k.to_le_bytes());
             p.extend_from_slice(&v.to_le_bytes());
         }
-        let mut rows: Vec<(u64, u32)> = self
-            .keys
-            .iter()
-            .zip(&self.meta)
-            .filter(|(&k, _)| k != 0)
-            .map(|(&k, &m)| (k, m))
-            .collect();
+        let mut rows: Vec<(u64, u32)> = self.slots.iter().copied().filter(|s| s.0 != 0).collect();
         rows.sort_unstable();
         put_u32(&mut p, rows.len() as u32);
         for (k, m) in rows {
@@ -867,6 +938,16 @@ impl Perceptron {
     }
 }
 
+fn argmax_i32(scores: &[i32]) -> u8 {
+    let mut best = 0;
+    for c in 1..scores.len() {
+        if scores[c] > scores[best] {
+            best = c;
+        }
+    }
+    best as u8
+}
+
 fn argmax(scores: &[f32]) -> u8 {
     let mut best = 0;
     for c in 1..scores.len() {
@@ -875,6 +956,11 @@ fn argmax(scores: &[f32]) -> u8 {
         }
     }
     best as u8
+}
+
+/// The first `N_FEATURES` slots of a buffer that also holds the right-context features.
+fn first_part(buf: &mut [u64; N_FEATURES + N_RIGHT]) -> &mut [u64; N_FEATURES] {
+    (&mut buf[..N_FEATURES]).try_into().expect("length")
 }
 
 struct Rng(u64);
@@ -991,13 +1077,15 @@ pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Tagger, Trai
 
     // Feature counts under gold history; keep the frequent ones.
     let mut fcount: HashMap<u64, u32, IdHash> = HashMap::default();
-    let mut feats = [0u64; N_FEATURES];
+    let mut feats = [0u64; N_FEATURES + N_RIGHT];
+    let mut right = [0u64; N_RIGHT];
     for (info, g) in infos.iter().zip(&gold) {
         let (mut p1, mut p2) = (START, START);
         for (i, &l) in g.iter().enumerate() {
             if !dict.contains_key(&info[i + 2].form) {
-                features(info, i, p1, p2, &mut feats);
-                for &f in &feats {
+                let n = features(info, i, p1, p2, first_part(&mut feats));
+                right_features(info, g, i, &mut right);
+                for &f in feats[..n].iter().chain(&right) {
                     *fcount.entry(f).or_insert(0) += 1;
                 }
             }
@@ -1026,34 +1114,58 @@ pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Tagger, Trai
     let mut rng = Rng(config.seed);
     let mut scores = vec![0f32; nl];
     let mut epoch_accuracy = Vec::new();
+    let mut first = Vec::new();
     for _ in 0..config.epochs {
-        let (mut right, mut seen) = (0usize, 0usize);
+        let (mut correct, mut seen) = (0usize, 0usize);
         for (info, g) in order.iter().map(|&s| (&infos[s], &gold[s])) {
+            // First pass, as at inference.
+            first.clear();
             let (mut p1, mut p2) = (START, START);
             for (i, &truth) in g.iter().enumerate() {
                 let guess = match dict.get(&info[i + 2].form) {
                     Some(&l) => l,
                     None => {
                         model.now += 1;
-                        features(info, i, p1, p2, &mut feats);
-                        model.scores(&feats, &mut scores);
+                        let n = features(info, i, p1, p2, first_part(&mut feats));
+                        model.scores(&feats[..n], &mut scores);
                         let guess = argmax(&scores);
                         if guess != truth {
-                            model.update(&feats, truth, guess);
+                            model.update(&feats[..n], truth, guess);
                         }
                         guess
                     }
                 };
-                right += usize::from(guess == truth);
-                seen += 1;
+                first.push(guess);
                 p2 = p1;
                 p1 = guess;
+            }
+            // Second pass over the first pass's labels, with the right-context features.
+            for (i, &truth) in g.iter().enumerate() {
+                let guess = if dict.contains_key(&info[i + 2].form) {
+                    first[i]
+                } else {
+                    model.now += 1;
+                    let p1 = if i == 0 { START } else { first[i - 1] };
+                    let p2 = if i < 2 { START } else { first[i - 2] };
+                    let n = features(info, i, p1, p2, first_part(&mut feats));
+                    right_features(info, &first, i, &mut right);
+                    feats[n..n + N_RIGHT].copy_from_slice(&right);
+                    let all = &feats[..n + N_RIGHT];
+                    model.scores(all, &mut scores);
+                    let guess = argmax(&scores);
+                    if guess != truth {
+                        model.update(all, truth, guess);
+                    }
+                    guess
+                };
+                correct += usize::from(guess == truth);
+                seen += 1;
             }
         }
         epoch_accuracy.push(if seen == 0 {
             0.0
         } else {
-            100.0 * right as f64 / seen as f64
+            100.0 * correct as f64 / seen as f64
         });
         // Fisher–Yates with the fixed seed.
         for i in (1..order.len()).rev() {
@@ -1161,12 +1273,17 @@ mod tests {
         let mut v = Vec::new();
         fill_info(&["the", "the", "the"], &HashMap::default(), &mut v);
         let mut a = [0u64; N_FEATURES];
-        features(&v, 1, 3, 4, &mut a);
+        let n = features(&v, 1, 3, 4, &mut a);
+        assert_eq!(
+            n,
+            N_STATIC + N_HISTORY + 6,
+            "an unseen word without a hyphen"
+        );
         // The same word in every window position gives distinct keys.
-        let mut keys = a.to_vec();
+        let mut keys = a[..n].to_vec();
         keys.sort_unstable();
         keys.dedup();
-        assert_eq!(keys.len(), N_FEATURES);
+        assert_eq!(keys.len(), n);
         let mut b = [0u64; N_FEATURES];
         features(&v, 1, 3, 5, &mut b);
         assert_eq!(a[..N_STATIC], b[..N_STATIC]);

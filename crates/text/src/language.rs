@@ -22,9 +22,9 @@ const SAMPLE_BYTES: usize = 2048;
 /// Function words that are frequent in English and rare as words in other languages written
 /// in the Latin script (so not "a", "in", "on", "is", "was", "die", which are common elsewhere).
 const ENGLISH_MARKERS: &[&[u8]] = &[
-    b"the", b"and", b"of", b"to", b"that", b"for", b"with", b"said", b"by", b"it", b"from",
-    b"he", b"has", b"have", b"are", b"were", b"his", b"this", b"not", b"will", b"be", b"at",
-    b"which", b"would", b"their", b"they", b"we", b"its", b"been", b"had", b"who", b"she",
+    b"the", b"and", b"of", b"to", b"that", b"for", b"with", b"said", b"by", b"it", b"from", b"he",
+    b"has", b"have", b"are", b"were", b"his", b"this", b"not", b"will", b"be", b"at", b"which",
+    b"would", b"their", b"they", b"we", b"its", b"been", b"had", b"who", b"she",
 ];
 
 /// Share of marker words among the words of `sample`, and the number of words.
@@ -45,7 +45,14 @@ fn english_marker_ratio(sample: &[u8]) -> (f64, usize) {
             }
         }
     }
-    (if words == 0 { 0.0 } else { markers as f64 / words as f64 }, words)
+    (
+        if words == 0 {
+            0.0
+        } else {
+            markers as f64 / words as f64
+        },
+        words,
+    )
 }
 
 /// Detects the language of `text` from its first few kilobytes.
@@ -58,7 +65,11 @@ pub fn detect(text: &str) -> Option<LanguageGuess> {
     let (ratio, words) = english_marker_ratio(sample.as_bytes());
     // English news runs at 25-35% marker words; other languages stay under 5%.
     if words >= 20 && ratio >= 0.15 {
-        return Some(LanguageGuess { code: "eng", reliable: true, confidence: (ratio * 4.0).min(1.0) });
+        return Some(LanguageGuess {
+            code: "eng",
+            reliable: true,
+            confidence: (ratio * 4.0).min(1.0),
+        });
     }
     let info = whatlang::detect(sample)?;
     Some(LanguageGuess {

@@ -168,25 +168,36 @@ static BARE_ENDS: [(u32, u32); 9] = {
     t
 };
 
-/// The bit of an ASCII letter (either case) in a set of letters; 0 for anything else.
-#[inline]
-fn letter_bit(c: u8) -> u32 {
-    let k = c.to_ascii_lowercase().wrapping_sub(b'a');
-    if k < 26 {
-        1 << k
-    } else {
-        0
+/// The bit of each ASCII letter (either case) in a set of letters; 0 for any other byte.
+static LETTER_BIT: [u32; 256] = {
+    let mut t = [0u32; 256];
+    let mut k = 0;
+    while k < 26 {
+        t[b'a' as usize + k] = 1 << k;
+        t[b'A' as usize + k] = 1 << k;
+        k += 1;
     }
-}
+    t
+};
 
 /// For a contraction written without an apostrophe, the byte length of its first part.
 #[inline]
 pub(crate) fn bare_contraction(word: &[u8]) -> Option<usize> {
     let (&(firsts, lasts), &first, &last) =
         (BARE_ENDS.get(word.len())?, word.first()?, word.last()?);
-    if letter_bit(first) & firsts == 0 || letter_bit(last) & lasts == 0 {
+    // One branch, rarely taken, for both letters: most words are ruled out here.
+    let first_ok = LETTER_BIT[usize::from(first)] & firsts != 0;
+    let last_ok = LETTER_BIT[usize::from(last)] & lasts != 0;
+    if !(first_ok & last_ok) {
         return None;
     }
+    bare_lookup(word)
+}
+
+/// The list lookup of [`bare_contraction`], out of line so that the common early return stays
+/// small enough to inline.
+#[inline(never)]
+fn bare_lookup(word: &[u8]) -> Option<usize> {
     if word.len() < 2 || word.len() < 4 && word[1..].iter().any(u8::is_ascii_uppercase) {
         // `IM` and `IVE` are more often acronyms than shouting; `CANT` is shouting.
         return None;

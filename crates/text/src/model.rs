@@ -8,7 +8,9 @@
 use std::fmt;
 
 use crate::segment::Ctx;
-use crate::tokenize::{char_at, is_general_punctuation, ABBR, ALNUM, GAP_MASK, LOWER_START, UPPER_START};
+use crate::tokenize::{
+    char_at, is_general_punctuation, ABBR, ALNUM, GAP_MASK, LOWER_START, UPPER_START,
+};
 
 const MAGIC: &[u8; 4] = b"DYSB";
 const FORMAT_VERSION: u16 = 1;
@@ -68,7 +70,8 @@ pub(crate) struct Model {
 /// candidate reads at random.
 #[derive(Clone, PartialEq)]
 pub(crate) struct Quantized {
-    table: Vec<i16>,
+    /// A fixed size lets the compiler drop the bounds checks of the lookups.
+    table: Box<[i16; 1 << Quantized::BITS]>,
     /// Integer sums above this are boundaries.
     yes_above: i32,
     /// Integer sums below this are not.
@@ -83,12 +86,17 @@ impl Quantized {
     /// the rounding of the threshold's conversion.
     const MARGIN: f64 = 2.0 * N_FEATURES as f64 * 32768.0 / (1u32 << 19) as f64 + 1.0;
 
+    /// The table size in bits that has an integer form: the default of `dyad train segmenter`
+    /// and that of the embedded model. (`finished_top_bits` allows at most 33.)
+    const BITS: u8 = 18;
+
     /// The integer form of a table with this threshold and scale, when the bound above applies
     /// (a positive normal scale and a finite threshold not too far out).
     fn new(table: Vec<i16>, threshold: f32, scale: f32) -> Option<Quantized> {
         if !(scale.is_normal() && scale > 0.0 && threshold.is_finite()) {
             return None;
         }
+        let table = table.into_boxed_slice().try_into().ok()?;
         let t = f64::from(threshold) / f64::from(scale);
         if t.abs() > 1e9 {
             return None;
@@ -165,15 +173,16 @@ impl Model {
         out
     }
 
-    /// Whether a candidate with these features is a sentence boundary: the float score above the
-    /// threshold, decided from the integer weights when they settle it (see [`Quantized`]).
+    /// Whether a candidate with these features (from [`unfinished_features`]) is a sentence
+    /// boundary: the float score above the threshold, decided from the integer weights when
+    /// they settle it (see [`Quantized`]).
     #[inline]
-    pub(crate) fn is_boundary(&self, feats: &[u64; N_FEATURES]) -> bool {
+    pub(crate) fn is_boundary(&self, unfinished: &[u64; N_FEATURES]) -> bool {
         if let Some(q) = &self.quantized {
-            let shift = 64 - u32::from(self.bits);
-            let sum: i32 = feats
+            let shift = 64 - u32::from(Quantized::BITS);
+            let sum: i32 = unfinished
                 .iter()
-                .map(|&h| i32::from(q.table[(h >> shift) as usize]))
+                .map(|&h| i32::from(q.table[finished_top_bits(h, shift)]))
                 .sum();
             if sum > q.yes_above {
                 return true;
@@ -182,7 +191,7 @@ impl Model {
                 return false;
             }
         }
-        self.score(feats) > self.threshold
+        self.score(&unfinished.map(finish)) > self.threshold
     }
 
     #[inline]
@@ -207,13 +216,22 @@ fn mix(h: u64, x: u64) -> u64 {
     (h.rotate_left(5) ^ x).wrapping_mul(K)
 }
 
+const FINISH_K: u64 = 0xff51_afd7_ed55_8ccd;
+
 /// Final avalanche so that the top bits, which index the table, depend on every input bit.
 #[inline]
-fn finish(mut h: u64) -> u64 {
+pub(crate) fn finish(mut h: u64) -> u64 {
     h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h = h.wrapping_mul(FINISH_K);
     h ^= h >> 33;
     h
+}
+
+/// `finish(h) >> shift` for `shift` ≥ 31 (a table of at most 2^33 weights): the last step of
+/// `finish` only changes the low 31 bits, which the shift drops.
+#[inline]
+fn finished_top_bits(h: u64, shift: u32) -> usize {
+    ((h ^ (h >> 33)).wrapping_mul(FINISH_K) >> shift) as usize
 }
 
 /// What the features need to know about one token.
@@ -242,14 +260,14 @@ const NONE_TOKEN: TokInfo = TokInfo {
     last: 0,
 };
 
-/// The shape class of each ASCII byte: `X` for uppercase, `x` for lowercase, `d` for a digit,
-/// the byte itself otherwise.
-static ASCII_SHAPE: [u8; 128] = {
-    let mut t = [0u8; 128];
+/// The shape class of each ASCII byte (`X` for uppercase, `x` for lowercase, `d` for a digit,
+/// the byte itself otherwise) and its lowercase.
+static ASCII_SHAPE_LOWER: [[u8; 2]; 128] = {
+    let mut t = [[0u8; 2]; 128];
     let mut c = 0;
     while c < 128 {
         let b = c as u8;
-        t[c] = if b.is_ascii_uppercase() {
+        let shape = if b.is_ascii_uppercase() {
             b'X'
         } else if b.is_ascii_lowercase() {
             b'x'
@@ -258,11 +276,15 @@ static ASCII_SHAPE: [u8; 128] = {
         } else {
             b
         };
+        t[c] = [shape, b.to_ascii_lowercase()];
         c += 1;
     }
     t
 };
 
+// Inlined so that the result is written into the window in place: a copy through the stack
+// costs a store-forwarding stall.
+#[inline(always)]
 fn info(ctx: &Ctx<'_>, i: usize) -> TokInfo {
     if i >= ctx.len() {
         return NONE_TOKEN;
@@ -294,8 +316,8 @@ fn ascii_hashes(b: &[u8]) -> Option<(u64, u64, u64, u8)> {
         if c >= 0x80 {
             return None;
         }
-        let sh = ASCII_SHAPE[usize::from(c)];
-        lower = mix(lower, u64::from(c.to_ascii_lowercase()));
+        let [sh, lo] = ASCII_SHAPE_LOWER[usize::from(c)];
+        lower = mix(lower, u64::from(lo));
         form = mix(form, u64::from(c));
         if sh == prev {
             reps += 1;
@@ -312,6 +334,7 @@ fn ascii_hashes(b: &[u8]) -> Option<(u64, u64, u64, u8)> {
 }
 
 /// The lower, form and shape hashes and the capped length (in chars) of any token.
+#[inline(never)]
 fn unicode_hashes(s: &str) -> (u64, u64, u64, u8) {
     let b = s.as_bytes();
     let mut lower = 0u64;
@@ -324,7 +347,8 @@ fn unicode_hashes(s: &str) -> (u64, u64, u64, u8) {
     while j < b.len() {
         let c = b[j];
         let (sh, lo, l) = if c < 0x80 {
-            (ASCII_SHAPE[usize::from(c)], u64::from(c.to_ascii_lowercase()), 1)
+            let [sh, lo] = ASCII_SHAPE_LOWER[usize::from(c)];
+            (sh, u64::from(lo), 1)
         } else {
             let (ch, l) = char_at(s, j);
             let (sh, lo) = if is_general_punctuation(ch) {
@@ -341,7 +365,10 @@ fn unicode_hashes(s: &str) -> (u64, u64, u64, u8) {
                     // Curly quotes and dashes keep their identity in the shape.
                     (u32::from(ch) & 0x7f) as u8 | 0x80
                 };
-                (sh, ch.to_lowercase().next().map_or(u32::from(ch), u32::from))
+                (
+                    sh,
+                    ch.to_lowercase().next().map_or(u32::from(ch), u32::from),
+                )
             };
             (sh, u64::from(lo), l)
         };
@@ -369,7 +396,8 @@ fn unicode_hashes(s: &str) -> (u64, u64, u64, u8) {
     (lower, form, shape, len.min(15))
 }
 
-/// The token information around the last candidate, reused by the next one when it follows.
+/// The token information around the last candidate, reused by the next one when it follows:
+/// tokens `at - 1 ..= at + 2`, token `t` in slot `t % 4`, so that moving on copies nothing.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Window {
     at: usize,
@@ -399,31 +427,55 @@ pub(crate) fn features(
     window: &mut Window,
     out: &mut [u64; N_FEATURES],
 ) {
+    unfinished_features(ctx, first, i, window, out);
+    for h in out {
+        *h = finish(*h);
+    }
+}
+
+/// [`features`] before the final `finish` of each hash, which [`Model::is_boundary`] does
+/// in part.
+#[inline]
+pub(crate) fn unfinished_features(
+    ctx: &Ctx<'_>,
+    first: usize,
+    i: usize,
+    window: &mut Window,
+    out: &mut [u64; N_FEATURES],
+) {
     let w = &mut window.infos;
+    let slot = |t: usize| t % 4;
     // Candidates come in order, often a token or two apart: keep what the last one computed.
     match i.wrapping_sub(window.at) {
         0 => {}
         d @ 1..=3 if window.at != usize::MAX => {
-            w.copy_within(d.., 0);
-            for k in 4 - d..4 {
-                w[k] = info(ctx, i + k - 1);
+            for t in i + 3 - d..i + 3 {
+                w[slot(t)] = info(ctx, t);
             }
         }
         _ => {
-            *w = [NONE_TOKEN, info(ctx, i), info(ctx, i + 1), info(ctx, i + 2)];
-            if i > ctx.base {
-                w[0] = info(ctx, i - 1);
+            for t in i..i + 3 {
+                w[slot(t)] = info(ctx, t);
             }
+            w[slot(i.wrapping_sub(1))] = if i > ctx.base {
+                info(ctx, i - 1)
+            } else {
+                NONE_TOKEN
+            };
         }
     }
     window.at = i;
-    let [p1, w0, n1, n2] = *w;
-    let p1 = if i > first { p1 } else { NONE_TOKEN };
+    let (w0, n1, n2) = (&w[slot(i)], &w[slot(i + 1)], &w[slot(i + 2)]);
+    let p1 = if i > first {
+        &w[slot(i.wrapping_sub(1))]
+    } else {
+        &NONE_TOKEN
+    };
     let gap1 = u64::from(n1.flags & GAP_MASK);
     let gap2 = u64::from(n2.flags & GAP_MASK);
     let cap1 = u64::from(n1.flags & (UPPER_START | LOWER_START | ALNUM));
     let abbr0 = u64::from(w0.flags & ABBR != 0);
-    let f = |t: u64, a: u64, b: u64| finish(mix(mix(t.wrapping_mul(K), a), b));
+    let f = |t: u64, a: u64, b: u64| mix(mix(t.wrapping_mul(K), a), b);
     *out = [
         f(1, 0, 0),
         f(2, w0.lower, 0),

@@ -126,7 +126,7 @@ impl Segmenter {
         walk(
             &ctx,
             |first, i| {
-                model::features(&ctx, first, i, &mut window, &mut feats);
+                model::unfinished_features(&ctx, first, i, &mut window, &mut feats);
                 model.is_boundary(&feats)
             },
             |a, z| {
@@ -186,7 +186,8 @@ pub(crate) fn walk(
             true
         } else {
             let mut rule = rule(ctx, i);
-            if rule != Rule::Break && ctx.bytes(i + 1) == b"(" {
+            // A `(` token has no letter or digit: the flags rule out most tokens cheaply.
+            if rule != Rule::Break && ctx.flag(i + 1) & ALNUM == 0 && ctx.bytes(i + 1) == b"(" {
                 caption(ctx, i, &mut forced);
             }
             while next_forced < forced.len() && forced[next_forced].0 < i {
@@ -219,7 +220,7 @@ pub(crate) fn walk(
 }
 
 /// The default rule for a boundary after token `i` (which is not the last).
-#[inline]
+#[inline(always)]
 pub(crate) fn rule(ctx: &Ctx<'_>, i: usize) -> Rule {
     let f0 = ctx.flag(i);
     let f1 = ctx.flag(i + 1);
@@ -262,6 +263,7 @@ pub(crate) fn rule(ctx: &Ctx<'_>, i: usize) -> Rule {
 #[inline]
 fn ends_date(ctx: &Ctx<'_>, i: usize) -> bool {
     i >= ctx.base + 2
+        && ctx.flag(i) & ALNUM == 0
         && ctx.flag(i + 1) & UPPER_START != 0
         && ctx.bytes(i) == b"."
         && ctx.bytes(i - 1).len() <= 2

@@ -53,7 +53,8 @@ static EMOTICON_FIRST: u128 = {
 #[inline]
 fn is_emoticon(s: &[u8]) -> bool {
     s.len() <= 4
-        && s.first().is_some_and(|&c| c < 0x80 && EMOTICON_FIRST & (1 << c) != 0)
+        && s.first()
+            .is_some_and(|&c| c < 0x80 && EMOTICON_FIRST & (1 << c) != 0)
         && lexicon::pack(s, false).is_some_and(|x| EMOTICONS_PACKED.binary_search(&x).is_ok())
 }
 
@@ -215,9 +216,7 @@ impl Tokenizer<'_> {
         }
         let mut j = s + 1;
         if word {
-            while j < n && b[j].is_ascii_lowercase() {
-                j += 1;
-            }
+            j = lowercase_run(b, j);
         } else {
             while j < n && b[j].is_ascii_digit() {
                 j += 1;
@@ -250,10 +249,7 @@ impl Tokenizer<'_> {
             }
             b'\'' if word => {
                 // `side's`: nothing to split off either end, and `core` finds no infix.
-                let mut k = j + 1;
-                while k < n && b[k].is_ascii_lowercase() {
-                    k += 1;
-                }
+                let k = lowercase_run(b, j + 1);
                 if k == j + 1 || !ends(k) {
                     return None;
                 }
@@ -704,10 +700,41 @@ impl Tokenizer<'_> {
     }
 }
 
+/// The end of the run of ASCII lowercase letters that starts at `j`.
+///
+/// Eight bytes at a time, so that the end of a short word costs no mispredicted loop exit.
+#[inline]
+fn lowercase_run(b: &[u8], mut j: usize) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(bytes) = b.get(j..j + 8) {
+        let x = u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]));
+        // Per byte, with no carry between bytes: bit 7 of `ge_a` is set for a byte of 0x61 ('a')
+        // or more, of `ge_brace` for 0x7b ('{') or more, counting only the low seven bits;
+        // bytes of 0x80 or more are ruled out by `!x`.
+        let y = x & LOW7;
+        let ge_a = y + 0x1f1f_1f1f_1f1f_1f1f;
+        let ge_brace = y + 0x0505_0505_0505_0505;
+        let lower = ge_a & !ge_brace & !x & HIGH;
+        let other = !lower & HIGH;
+        if other != 0 {
+            return j + (other.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while j < b.len() && b[j].is_ascii_lowercase() {
+        j += 1;
+    }
+    j
+}
+
 /// The ASCII whitespace that separates chunks.
 #[inline]
 fn is_ascii_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c)
+    // A bit test rather than a `match`, which compiles to a jump table whose indirect jump the
+    // CPU often mispredicts.
+    const SPACES: u64 = 1 << b' ' | 1 << b'\t' | 1 << b'\r' | 1 << b'\n' | 1 << 0x0b | 1 << 0x0c;
+    (c < 64) & (SPACES >> (c & 63) & 1 != 0)
 }
 
 /// Plain words that still need the slow path: bare contractions such as `dont`.
@@ -766,7 +793,7 @@ fn is_url(w: &[u8]) -> bool {
 }
 
 fn is_email(w: &[u8]) -> bool {
-    match w.iter().position(|&c| c == b'@') {
+    match memchr::memchr(b'@', w) {
         Some(at) if at > 0 => {
             (w[at - 1].is_ascii_alphanumeric() || matches!(w[at - 1], b'.' | b'_' | b'-'))
                 && w[at + 1..].contains(&b'.')
@@ -787,5 +814,23 @@ fn keeps_digit_hyphens(w: &[u8]) -> bool {
         (_, None, _) => false,
         (Some(a), Some(b), None) => (a, b) == (3, 4),
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lowercase_run_stops_where_a_byte_loop_does() {
+        // Every byte value next to letters, at every alignment.
+        let mut b = Vec::new();
+        for c in 0..=255u8 {
+            b.extend_from_slice(b"abcxyz");
+            b.push(c);
+            b.extend_from_slice(&b"qwertyuiopasdfghjklzxcvbnm"[..usize::from(c) % 19]);
+        }
+        for j in 0..=b.len() {
+            let naive = j + b[j..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+            assert_eq!(super::lowercase_run(&b, j), naive, "at {j}");
+        }
     }
 }

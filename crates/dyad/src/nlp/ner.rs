@@ -11,7 +11,13 @@
 //!   ("rebels") become `O`, and a sentence whose mention mixes a name with a common-noun head
 //!   ("U.S. service members") is left out, since its names cannot be recovered cleanly.
 //! - WNUT-17 train (person → PER, corporation/group → ORG, location → LOC).
-//! - UNER English-EWT dev (IOB2), only in the final model (it is the tuning set before that).
+//! - UNER English-EWT dev (IOB2). For tuning it is split by document into two halves
+//!   ([`DevPart`]): train with one half, score on the other ([`tune`]); the final model trains on
+//!   all of it. Test sets are scored once, at the end.
+//!
+//! Training sentences are POS-tagged with the embedded tagger ([`crate::models::TAGGER_BYTES`]),
+//! as the pipeline tags before NER; the word-class lexicon also counts capitalization in the
+//! openly licensed news texts under `shared/news`.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -21,6 +27,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use dyad_core::{Sentences, Tokens};
 use dyad_nlp::ner::{self, Entity, EntityLabel, Ner, TrainConfig, TrainSentence};
+use dyad_nlp::tagger::Tagger;
 
 /// Exact-span counts per learned label (PER, ORG, LOC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -98,28 +105,53 @@ impl fmt::Display for NerScore {
     }
 }
 
-/// Scores `ner` on gold sentences.
+/// Scores `ner` on gold sentences, passing their `upos` tags when they have them.
 pub fn score(ner: &Ner, gold: &[TrainSentence]) -> NerScore {
     let mut s = NerScore::default();
     let mut out = Vec::new();
     for g in gold {
         let words: Vec<&str> = g.words.iter().map(String::as_str).collect();
-        ner.entities(&words, &mut out);
+        let upos: Vec<&str> = g.upos.iter().map(String::as_str).collect();
+        ner.entities_tagged(&words, Some(upos.as_slice()), &mut out);
         s.add(&g.entities, &out);
     }
     s
 }
 
+/// The embedded POS tagger (`models/tagger/tagger.bin`), as the pipeline runs it before NER.
+fn embedded_tagger() -> anyhow::Result<Tagger> {
+    Tagger::from_bytes(crate::models::TAGGER_BYTES).context("embedded tagger model does not load")
+}
+
+/// Fills `upos` of every sentence with `tagger`'s predictions.
+pub fn tag_all(tagger: &Tagger, sentences: &mut [TrainSentence]) {
+    let (mut upos, mut xpos) = (Vec::new(), Vec::new());
+    for s in sentences {
+        let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+        tagger.tag(&words, &mut upos, &mut xpos);
+        s.upos = upos.iter().map(|u| u.as_str().to_string()).collect();
+    }
+}
+
+/// Tags gold sentences with the embedded tagger, as the pipeline does, when that model loads
+/// (an untagged sentence still gets every non-POS feature).
+fn tagged(mut gold: Vec<TrainSentence>) -> Vec<TrainSentence> {
+    if let Ok(tagger) = embedded_tagger() {
+        tag_all(&tagger, &mut gold);
+    }
+    gold
+}
+
 /// Scores `ner` on an IOB2 file (`word<TAB>tag` per line, or UNER's `id word tag …` columns).
 pub fn eval(ner: &Ner, conll: &Path) -> anyhow::Result<NerScore> {
-    Ok(score(ner, &read_iob2(conll)?))
+    Ok(score(ner, &tagged(read_iob2(conll)?)))
 }
 
 /// Scores `ner` on the GUM documents of a CoNLL-U file whose id starts with `doc_prefix`.
 pub fn eval_gum(ner: &Ner, conllu: &Path, doc_prefix: &str) -> anyhow::Result<NerScore> {
     Ok(score(
         ner,
-        &read_gum(conllu, |id| id.starts_with(doc_prefix))?,
+        &tagged(read_gum(conllu, |id| id.starts_with(doc_prefix))?),
     ))
 }
 
@@ -137,8 +169,15 @@ fn map_label(t: &str) -> Option<EntityLabel> {
 /// skipped; a line is `word<TAB>tag`, or `id<TAB>word<TAB>tag…` when its first column is a
 /// number and it has three columns or more.
 pub fn read_iob2(path: &Path) -> anyhow::Result<Vec<TrainSentence>> {
+    Ok(read_iob2_docs(path)?.into_iter().flatten().collect())
+}
+
+/// [`read_iob2`], grouped into documents at `# newdoc` comment lines (a file without them is
+/// one document).
+pub fn read_iob2_docs(path: &Path) -> anyhow::Result<Vec<Vec<TrainSentence>>> {
     let text =
         fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut docs: Vec<Vec<TrainSentence>> = Vec::new();
     let mut out = Vec::new();
     let mut words = Vec::new();
     let mut tags: Vec<String> = Vec::new();
@@ -147,6 +186,7 @@ pub fn read_iob2(path: &Path) -> anyhow::Result<Vec<TrainSentence>> {
             out.push(TrainSentence {
                 words: std::mem::take(words),
                 entities: iob2_spans(tags),
+                ..TrainSentence::default()
             });
             tags.clear();
         }
@@ -158,6 +198,12 @@ pub fn read_iob2(path: &Path) -> anyhow::Result<Vec<TrainSentence>> {
             continue;
         }
         if line.starts_with('#') && !line.contains('\t') {
+            if line.starts_with("# newdoc") {
+                flush(&mut words, &mut tags, &mut out);
+                if !out.is_empty() {
+                    docs.push(std::mem::take(&mut out));
+                }
+            }
             continue;
         }
         let cols: Vec<&str> = line.split('\t').collect();
@@ -176,7 +222,10 @@ pub fn read_iob2(path: &Path) -> anyhow::Result<Vec<TrainSentence>> {
         tags.push(t.to_string());
     }
     flush(&mut words, &mut tags, &mut out);
-    Ok(out)
+    if !out.is_empty() {
+        docs.push(out);
+    }
+    Ok(docs)
 }
 
 /// Spans of IOB2 tags (an `I-` without a matching `B-` starts a span, as conlleval does).
@@ -233,6 +282,17 @@ fn connector(w: &str) -> bool {
 
 /// Reads GUM entities from a CoNLL-U file, keeping documents for which `keep(doc id)` holds.
 pub fn read_gum(path: &Path, keep: impl Fn(&str) -> bool) -> anyhow::Result<Vec<TrainSentence>> {
+    read_gum_with(path, keep, false)
+}
+
+/// [`read_gum`]; with `drop_unannotated`, sentences holding a capitalized proper noun outside
+/// every annotated mention are left out, since that name's type is unknown and training it as
+/// `O` would teach the model to miss names.
+pub fn read_gum_with(
+    path: &Path,
+    keep: impl Fn(&str) -> bool,
+    drop_unannotated: bool,
+) -> anyhow::Result<Vec<TrainSentence>> {
     let sentences = dyad_io::conllu::read_file(path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
@@ -282,6 +342,15 @@ pub fn read_gum(path: &Path, keep: impl Fn(&str) -> bool) -> anyhow::Result<Vec<
             }
         }
         let propn = |i: usize| s.words[i].upos == "PROPN";
+        if drop_unannotated {
+            let mut covered = vec![false; n];
+            for (a, b, _, _) in &mentions {
+                covered[*a..*b].iter_mut().for_each(|c| *c = true);
+            }
+            if (0..n).any(|i| propn(i) && !covered[i] && capitalized(&words[i])) {
+                continue;
+            }
+        }
         let mut spans = Vec::new();
         for (a, b, etype, identity) in mentions {
             let Some(label) = map_label(&etype) else {
@@ -296,17 +365,14 @@ pub fn read_gum(path: &Path, keep: impl Fn(&str) -> bool) -> anyhow::Result<Vec<
                     continue;
                 }
                 let mut j = i + 1;
-                loop {
-                    if j < b && propn(j) {
-                        j += 1;
-                    } else if j + 1 < b
+                // A connector joins the run only when a proper noun follows it.
+                while (j < b && propn(j))
+                    || (j + 1 < b
                         && connector(&words[j])
-                        && (propn(j + 1) || (j + 2 < b && connector(&words[j + 1]) && propn(j + 2)))
-                    {
-                        j += 1;
-                    } else {
-                        break;
-                    }
+                        && (propn(j + 1)
+                            || (j + 2 < b && connector(&words[j + 1]) && propn(j + 2))))
+                {
+                    j += 1;
                 }
                 runs.push((i, j));
                 i = j;
@@ -325,10 +391,10 @@ pub fn read_gum(path: &Path, keep: impl Fn(&str) -> bool) -> anyhow::Result<Vec<
                 spans.push(Entity { start, end, label });
             }
         }
-        let _ = n;
         out.push(TrainSentence {
             words,
             entities: flatten(spans),
+            ..TrainSentence::default()
         });
     }
     Ok(out)
@@ -489,6 +555,7 @@ pub fn read_re3d(dir: &Path) -> anyhow::Result<(Vec<TrainSentence>, Re3dStats)> 
                 out.push(TrainSentence {
                     words,
                     entities: flatten(ents),
+                    ..TrainSentence::default()
                 });
             }
         }
@@ -502,16 +569,28 @@ struct Files {
     re3d: PathBuf,
     wnut: PathBuf,
     uner_dev: PathBuf,
+    ewt_train: PathBuf,
+    news: Vec<PathBuf>,
 }
 
 impl Files {
     fn new(shared: &Path) -> Files {
         let c = shared.join("corpora");
+        let n = shared.join("news");
         Files {
             gum_train: c.join("ud_english_gum/en_gum-ud-train.conllu"),
             re3d: c.join("re3d"),
             wnut: c.join("wnut17/wnut17train.conll"),
             uner_dev: c.join("uner_english_ewt/en_ewt-ud-dev.iob2"),
+            ewt_train: c.join("ud_english_ewt/en_ewt-ud-train.conllu"),
+            news: [
+                "wikinews_2019_2020.jsonl",
+                "whitehouse_2021_2022.jsonl",
+                "whitehouse_2023_2026.jsonl",
+            ]
+            .iter()
+            .map(|f| n.join(f))
+            .collect(),
         }
     }
 }
@@ -524,115 +603,303 @@ fn count(s: &[TrainSentence]) -> (usize, usize, usize) {
     )
 }
 
-/// How many times the UNER dev set is repeated in the final training data.
-const UNER_DEV_COPIES: usize = 3;
-
-/// Reads every training source under `shared` with the licence filters applied; the UNER dev
-/// set is included when `with_uner_dev`. Returns the sentences and a summary line per source.
-pub fn training_data(
-    shared: &Path,
-    with_uner_dev: bool,
-) -> anyhow::Result<(Vec<TrainSentence>, String)> {
-    let f = Files::new(shared);
-    let mut all = Vec::new();
-    let mut summary = String::new();
-    let mut add = |name: &str, s: Vec<TrainSentence>, all: &mut Vec<TrainSentence>| {
-        let (n, w, e) = count(&s);
-        summary.push_str(&format!("{name}: {n} sentences, {w} words, {e} entities\n"));
-        all.extend(s);
-    };
-    add(
-        "gum train (commercial genres)",
-        read_gum(&f.gum_train, crate::eval::commercially_usable)?,
-        &mut all,
-    );
-    let (re3d, st) = read_re3d(&f.re3d)?;
-    add(
-        &format!(
-            "re3d (no BBC; {} docs, {} nominal mentions as O, {} sentences dropped, {} misaligned)",
-            st.documents, st.nominal, st.dropped_sentences, st.misaligned
-        ),
-        re3d,
-        &mut all,
-    );
-    add("wnut17 train", read_iob2(&f.wnut)?, &mut all);
-    if with_uner_dev {
-        let dev = read_iob2(&f.uner_dev)?;
-        // The only in-domain (web text) source: weighted by repetition.
-        for _ in 1..UNER_DEV_COPIES {
-            all.extend(dev.iter().cloned());
-        }
-        add(&format!("uner-ewt dev (x{UNER_DEV_COPIES})"), dev, &mut all);
-    }
-    Ok((all, summary))
+/// Which documents of UNER English-EWT dev are trained on. The halves split the documents in
+/// file order: even-numbered ones are half A, odd-numbered ones half B.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DevPart {
+    /// None of them.
+    None,
+    /// Documents 0, 2, 4…
+    A,
+    /// Documents 1, 3, 5…
+    B,
+    /// All of them (the final model).
+    All,
 }
 
-/// Builds the word-class lexicon: proper-noun rates from UD English-EWT train and GUM train
-/// (commercial genres), capitalization rates from those and from the training sentences.
-pub fn lexicon(shared: &Path, data: &[TrainSentence]) -> anyhow::Result<ner::Lexicon> {
-    let c = shared.join("corpora");
-    let mut b = ner::LexiconBuilder::default();
-    for (path, keep) in [
-        (
-            c.join("ud_english_ewt/en_ewt-ud-train.conllu"),
-            (|_: &str| true) as fn(&str) -> bool,
-        ),
-        (
-            c.join("ud_english_gum/en_gum-ud-train.conllu"),
-            crate::eval::commercially_usable,
-        ),
-    ] {
-        let sentences = dyad_io::conllu::read_file(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let mut keeping = true;
-        for s in &sentences {
-            if let Some(id) = &s.newdoc {
-                keeping = keep(id);
+impl DevPart {
+    fn keeps(self, doc: usize) -> bool {
+        match self {
+            DevPart::None => false,
+            DevPart::A => doc % 2 == 0,
+            DevPart::B => doc % 2 == 1,
+            DevPart::All => true,
+        }
+    }
+}
+
+/// Data and feature settings of one training run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setup {
+    /// The part of UNER-EWT dev trained on.
+    pub dev: DevPart,
+    /// How many times that part is repeated (it is the only in-domain web-text source).
+    pub dev_copies: usize,
+    /// Leave out GUM sentences with a proper noun outside every annotated mention.
+    pub gum_clean: bool,
+    /// Count capitalization in `shared/news` for the word-class lexicon.
+    pub news_lexicon: bool,
+    /// Tag the training sentences with the embedded tagger (POS features).
+    pub pos: bool,
+    /// Perceptron settings (an empty lexicon is built from the data).
+    pub config: TrainConfig,
+}
+
+impl Default for Setup {
+    /// The settings of the shipped model, chosen on the dev halves (see the model card).
+    fn default() -> Setup {
+        Setup {
+            dev: DevPart::All,
+            dev_copies: 5,
+            gum_clean: false,
+            news_lexicon: false,
+            pos: false,
+            config: TrainConfig::default(),
+        }
+    }
+}
+
+/// Every source read once, so that several setups can be trained cheaply.
+#[derive(Debug)]
+pub struct Sources {
+    gum: Vec<TrainSentence>,
+    gum_clean: Vec<TrainSentence>,
+    re3d: Vec<TrainSentence>,
+    wnut: Vec<TrainSentence>,
+    dev: Vec<Vec<TrainSentence>>,
+    /// Proper-noun and capitalization counts from UD EWT and GUM train.
+    ud_counts: ner::LexiconBuilder,
+    /// `ud_counts` plus capitalization in the news texts.
+    news_counts: ner::LexiconBuilder,
+    /// Per-source summary lines.
+    pub summary: String,
+}
+
+impl Sources {
+    /// Reads every source under `shared` with the licence filters applied; with `pos`, tags
+    /// the sentences with the embedded tagger.
+    pub fn load(shared: &Path, pos: bool) -> anyhow::Result<Sources> {
+        let f = Files::new(shared);
+        let mut gum = read_gum(&f.gum_train, crate::eval::commercially_usable)?;
+        let mut gum_clean = read_gum_with(&f.gum_train, crate::eval::commercially_usable, true)?;
+        let (mut re3d, st) = read_re3d(&f.re3d)?;
+        let mut wnut = read_iob2(&f.wnut)?;
+        let mut dev = read_iob2_docs(&f.uner_dev)?;
+        let mut summary = String::new();
+        let mut line = |name: &str, s: &[TrainSentence]| {
+            let (n, w, e) = count(s);
+            summary.push_str(&format!("{name}: {n} sentences, {w} words, {e} entities\n"));
+        };
+        line("gum train (commercial genres)", &gum);
+        line("gum train, names outside mentions dropped", &gum_clean);
+        line(
+            &format!(
+                "re3d (no BBC; {} docs, {} nominal mentions as O, {} sentences dropped, {} \
+                 misaligned)",
+                st.documents, st.nominal, st.dropped_sentences, st.misaligned
+            ),
+            &re3d,
+        );
+        line("wnut17 train", &wnut);
+        line(
+            &format!("uner-ewt dev ({} documents)", dev.len()),
+            &dev.concat(),
+        );
+        if pos {
+            let tagger = embedded_tagger()?;
+            for set in [&mut gum, &mut gum_clean, &mut re3d, &mut wnut] {
+                tag_all(&tagger, set);
             }
-            if keeping {
-                for (i, w) in s.words.iter().enumerate() {
-                    b.add(&w.form, Some(w.upos == "PROPN"), i == 0);
+            for d in &mut dev {
+                tag_all(&tagger, d);
+            }
+        }
+        let mut ud_counts = ner::LexiconBuilder::default();
+        for (path, keep) in [
+            (&f.ewt_train, (|_: &str| true) as fn(&str) -> bool),
+            (&f.gum_train, crate::eval::commercially_usable),
+        ] {
+            let sentences = dyad_io::conllu::read_file(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let mut keeping = true;
+            for s in &sentences {
+                if let Some(id) = &s.newdoc {
+                    keeping = keep(id);
+                }
+                if keeping {
+                    for (i, w) in s.words.iter().enumerate() {
+                        ud_counts.add(&w.form, Some(w.upos == "PROPN"), i == 0);
+                    }
                 }
             }
         }
-    }
-    for s in data {
-        for (i, w) in s.words.iter().enumerate() {
-            b.add(w, None, i == 0);
+        let mut news_counts = ud_counts.clone();
+        let segmenter = dyad_text::Segmenter::new();
+        let mut news_words = 0usize;
+        for path in &f.news {
+            let text = fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            for l in text.lines().filter(|l| !l.trim().is_empty()) {
+                let doc: serde_json::Value = serde_json::from_str(l)
+                    .with_context(|| format!("bad JSON in {}", path.display()))?;
+                let Some(body) = doc["text"].as_str() else {
+                    continue;
+                };
+                // `segment` appends, so each document gets fresh tables.
+                let (mut tokens, mut sents) = (Tokens::default(), Sentences::default());
+                segmenter.segment(body, &mut tokens, &mut sents);
+                for s in 0..sents.len() {
+                    let range = sents.tokens(s);
+                    let first = range.start;
+                    for t in range {
+                        news_counts.add(&body[tokens.span(t).range()], None, t == first);
+                        news_words += 1;
+                    }
+                }
+            }
         }
+        summary.push_str(&format!(
+            "news (capitalization counts only): {news_words} words\n"
+        ));
+        Ok(Sources {
+            gum,
+            gum_clean,
+            re3d,
+            wnut,
+            dev,
+            ud_counts,
+            news_counts,
+            summary,
+        })
     }
-    Ok(b.build(2))
+
+    /// The UNER dev sentences of `part`.
+    pub fn dev(&self, part: DevPart) -> Vec<TrainSentence> {
+        self.dev
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| part.keeps(*i))
+            .flat_map(|(_, d)| d.iter().cloned())
+            .collect()
+    }
+
+    /// The training sentences of `setup`.
+    pub fn data(&self, setup: &Setup) -> Vec<TrainSentence> {
+        let mut all = Vec::new();
+        all.extend_from_slice(if setup.gum_clean {
+            &self.gum_clean
+        } else {
+            &self.gum
+        });
+        all.extend_from_slice(&self.re3d);
+        all.extend_from_slice(&self.wnut);
+        let dev = self.dev(setup.dev);
+        for _ in 0..setup.dev_copies {
+            all.extend_from_slice(&dev);
+        }
+        if !setup.pos {
+            for s in &mut all {
+                s.upos.clear();
+            }
+        }
+        all
+    }
+
+    /// The word-class lexicon for `setup`: proper-noun rates from UD English-EWT train and GUM
+    /// train (commercial genres), capitalization rates from those, the training sentences and,
+    /// with `news_lexicon`, the news texts.
+    pub fn lexicon(&self, setup: &Setup, data: &[TrainSentence]) -> ner::Lexicon {
+        let mut b = if setup.news_lexicon {
+            self.news_counts.clone()
+        } else {
+            self.ud_counts.clone()
+        };
+        for s in data {
+            for (i, w) in s.words.iter().enumerate() {
+                b.add(w, None, i == 0);
+            }
+        }
+        b.build(2)
+    }
+
+    /// Trains one model with `setup`; returns it and the training report.
+    pub fn train(&self, setup: &Setup) -> (Ner, String) {
+        let data = self.data(setup);
+        let mut config = setup.config.clone();
+        if config.lexicon.is_empty() {
+            config.lexicon = self.lexicon(setup, &data);
+        }
+        let (n, w, e) = count(&data);
+        let (model, tr) = ner::train(&data, &config);
+        let report = format!(
+            "training data: {n} sentences, {w} words, {e} entities; lexicon {} words\n{tr}\n",
+            config.lexicon.len()
+        );
+        (model, report)
+    }
 }
 
-/// Trains on every source under `shared` (UNER dev included) and writes the model to `out`.
-/// Returns a report: data counts, training summary and test scores.
+/// Trains on every source under `shared` with the shipped settings and writes the model to
+/// `out`. Returns a report: data counts and training summary.
 pub fn train(out: &Path, shared: &Path) -> anyhow::Result<String> {
-    train_with(out, shared, &TrainConfig::default(), true)
+    train_with(out, shared, &Setup::default())
 }
 
 /// [`train`] with explicit settings.
-pub fn train_with(
-    out: &Path,
-    shared: &Path,
-    config: &TrainConfig,
-    with_uner_dev: bool,
-) -> anyhow::Result<String> {
-    let (data, mut report) = training_data(shared, with_uner_dev)?;
-    let mut config = config.clone();
-    if config.lexicon.is_empty() {
-        config.lexicon = lexicon(shared, &data)?;
-        report.push_str(&format!("lexicon: {} words\n", config.lexicon.len()));
-    }
-    let (model, tr) = ner::train(&data, &config);
+pub fn train_with(out: &Path, shared: &Path, setup: &Setup) -> anyhow::Result<String> {
+    let sources = Sources::load(shared, setup.pos)?;
+    let (model, tr) = sources.train(setup);
+    let mut report = sources.summary.clone();
+    report.push_str(&tr);
     let bytes = model.to_bytes();
     if let Some(dir) = out.parent() {
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
     report.push_str(&format!(
-        "{tr}\nwrote {} ({} bytes)\n",
+        "wrote {} ({} bytes)\n",
         out.display(),
         bytes.len()
     ));
     Ok(report)
+}
+
+/// Two-fold tuning on UNER-EWT dev: for each named setup, trains with dev half A and scores
+/// half B, then the reverse, and reports the summed counts. No test set is read.
+pub fn tune(sources: &Sources, setups: &[(&str, Setup)]) -> String {
+    let mut out = String::new();
+    for (name, setup) in setups {
+        let mut total = NerScore::default();
+        let mut halves = Vec::new();
+        for (train_on, score_on) in [(DevPart::A, DevPart::B), (DevPart::B, DevPart::A)] {
+            let (model, _) = sources.train(&Setup {
+                dev: train_on,
+                ..setup.clone()
+            });
+            let mut held = sources.dev(score_on);
+            if !setup.pos {
+                held.iter_mut().for_each(|s| s.upos.clear());
+            }
+            let sc = score(&model, &held);
+            halves.push(sc.f1());
+            for (t, c) in total.counts.iter_mut().zip(sc.counts) {
+                for k in 0..3 {
+                    t[k] += c[k];
+                }
+            }
+        }
+        let per: Vec<String> = total
+            .counts
+            .iter()
+            .map(|&c| format!("{:.2}", prf(c).2))
+            .collect();
+        out.push_str(&format!(
+            "{name}: F1 {:.2} (A→B {:.2}, B→A {:.2}; PER/ORG/LOC {})\n",
+            total.f1(),
+            halves[0],
+            halves[1],
+            per.join("/")
+        ));
+    }
+    out
 }

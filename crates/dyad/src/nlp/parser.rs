@@ -13,11 +13,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use dyad_io::conllu::{self, Sentence};
+use dyad_io::conllu::Sentence;
 use dyad_nlp::parser::{self, Parser, TrainConfig, TrainSentence};
 use dyad_nlp::tagger::{self, Tagger, Upos};
 
-use crate::eval::commercially_usable;
+use super::{read_conllu, read_usable};
 
 /// Attachment scores over the gold words of a file (punctuation included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -134,7 +134,7 @@ pub fn train_with(
         None => None,
     };
     let dev_data = match dev {
-        Some(d) => Some(read(d)?),
+        Some(d) => Some(read_conllu(d)?),
         None => None,
     };
     let mut epochs = Vec::new();
@@ -184,7 +184,7 @@ pub fn train_with(
 /// Scores `parser` on the gold words of a CoNLL-U file (gold tokenization, punctuation
 /// included), tagging with `tagger` when given, else with the gold tags.
 pub fn eval(parser: &Parser, tagger: Option<&Tagger>, conllu: &Path) -> anyhow::Result<ParseScore> {
-    Ok(score(parser, tagger, &read(conllu)?))
+    Ok(score(parser, tagger, &read_conllu(conllu)?))
 }
 
 /// Loads a tagger model file.
@@ -260,7 +260,7 @@ fn jackknife(
             .iter()
             .enumerate()
             .filter(|(i, _)| i % folds != fold)
-            .map(|(_, s)| to_tagger_train(s))
+            .map(|(_, s)| super::tagger::to_train(s))
             .collect();
         let (t, _) = tagger::train(&rest, config);
         let mut tags = Tags::default();
@@ -276,25 +276,6 @@ fn jackknife(
     }
 }
 
-fn read(path: &Path) -> anyhow::Result<Vec<Sentence>> {
-    conllu::read_file(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
-/// The sentences of `path` whose document passes the GUM license filter.
-fn read_usable(path: &Path) -> anyhow::Result<Vec<Sentence>> {
-    let mut keeping = true;
-    let mut out = Vec::new();
-    for s in read(path)? {
-        if let Some(id) = &s.newdoc {
-            keeping = commercially_usable(id);
-        }
-        if keeping {
-            out.push(s);
-        }
-    }
-    Ok(out)
-}
-
 fn to_train(s: &Sentence) -> TrainSentence {
     TrainSentence {
         words: s.words.iter().map(|w| w.form.clone()).collect(),
@@ -306,14 +287,3 @@ fn to_train(s: &Sentence) -> TrainSentence {
     }
 }
 
-fn to_tagger_train(s: &Sentence) -> tagger::TrainSentence {
-    tagger::TrainSentence {
-        words: s.words.iter().map(|w| w.form.clone()).collect(),
-        xpos: s.words.iter().map(|w| w.xpos.clone()).collect(),
-        upos: s
-            .words
-            .iter()
-            .map(|w| w.upos.parse().unwrap_or(Upos::X))
-            .collect(),
-    }
-}

@@ -9,11 +9,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use dyad_io::conllu::{self, Sentence};
+use dyad_io::conllu::Sentence;
 use dyad_nlp::lemma::{self, LemmaExample, Lemmatizer};
 use dyad_nlp::tagger::{self, Tagger, TrainConfig, TrainSentence, Upos};
 
-use crate::eval::commercially_usable;
+use super::{read_conllu, read_usable};
 
 /// Tagging (and lemma) accuracy over the gold words of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,26 +66,8 @@ impl fmt::Display for PosScore {
     }
 }
 
-fn read(path: &Path) -> anyhow::Result<Vec<Sentence>> {
-    conllu::read_file(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
-/// The sentences of `path` whose document passes the GUM license filter.
-fn read_usable(path: &Path) -> anyhow::Result<Vec<Sentence>> {
-    let mut keeping = true;
-    let mut out = Vec::new();
-    for s in read(path)? {
-        if let Some(id) = &s.newdoc {
-            keeping = commercially_usable(id);
-        }
-        if keeping {
-            out.push(s);
-        }
-    }
-    Ok(out)
-}
-
-fn to_train(s: &Sentence) -> TrainSentence {
+/// A CoNLL-U sentence as a tagger training example.
+pub(crate) fn to_train(s: &Sentence) -> TrainSentence {
     TrainSentence {
         words: s.words.iter().map(|w| w.form.clone()).collect(),
         xpos: s.words.iter().map(|w| w.xpos.clone()).collect(),
@@ -185,7 +167,7 @@ pub fn eval_with(
         ..PosScore::default()
     };
     let (mut upos, mut xpos) = (Vec::new(), Vec::new());
-    for s in read(conllu)? {
+    for s in read_conllu(conllu)? {
         let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
         model.tag(&words, &mut upos, &mut xpos);
         for (i, w) in s.words.iter().enumerate() {

@@ -19,6 +19,8 @@ pub(crate) struct Scratch {
     gaz: Vec<[u8; KINDS]>,
     /// Lexicon class per word (0: unknown).
     lex: Vec<u8>,
+    /// Hash of each word's POS tag; empty when the sentence is untagged.
+    pos_h: Vec<u64>,
 }
 
 /// The lexicon key of a word: lowercase, digits as `0`.
@@ -119,6 +121,7 @@ impl Scratch {
         self.form_h.clear();
         self.caps.clear();
         self.lex.clear();
+        self.pos_h.clear();
         self.gaz.clear();
         self.gaz.resize(n, [0; KINDS]);
         let mut sh = String::new();
@@ -139,6 +142,14 @@ impl Scratch {
                 *slot = hit.pos + 1;
             }
         });
+    }
+
+    /// Sets the words' POS tags (`None`: untagged, no POS features).
+    pub(crate) fn set_upos(&mut self, upos: Option<&[&str]>) {
+        self.pos_h.clear();
+        if let Some(u) = upos {
+            self.pos_h.extend(u.iter().map(|t| fnv(t.as_bytes())));
+        }
     }
 
     /// The gazetteer positions (+1, 0 for none) of word `i`.
@@ -256,5 +267,23 @@ impl Scratch {
         push(57, gz(ii + 2));
         push(58, mix(gz(ii + 1), gz(ii + 2)));
         push(59, mix(gz(ii), caps));
+        if !self.pos_h.is_empty() {
+            let pos = |j: isize| -> u64 {
+                if j < 0 {
+                    BOS
+                } else if j as usize >= n {
+                    EOS
+                } else {
+                    self.pos_h[j as usize]
+                }
+            };
+            push(70, pos(ii));
+            push(71, mix(pos(ii - 1), pos(ii)));
+            push(72, mix(pos(ii), pos(ii + 1)));
+            push(73, mix(pos(ii), caps));
+            push(74, mix(mix(pos(ii - 1), pos(ii)), pos(ii + 1)));
+            push(75, mix(pos(ii), lx(ii)));
+            push(76, mix(pos(ii), first));
+        }
     }
 }

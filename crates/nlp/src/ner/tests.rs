@@ -9,6 +9,7 @@ fn sentence(words: &str, entities: &[Entity]) -> TrainSentence {
     TrainSentence {
         words: words.split_whitespace().map(String::from).collect(),
         entities: entities.to_vec(),
+        upos: Vec::new(),
     }
 }
 
