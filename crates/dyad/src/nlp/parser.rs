@@ -286,4 +286,3 @@ fn to_train(s: &Sentence) -> TrainSentence {
         labels: s.words.iter().map(|w| w.deprel.clone()).collect(),
     }
 }
-
