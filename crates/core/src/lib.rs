@@ -19,6 +19,9 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod cameo;
+pub mod plover;
+
 mod article;
 mod date;
 mod doc;

@@ -50,6 +50,11 @@ enum Command {
         #[command(subcommand)]
         what: TrainCommand,
     },
+    /// Check or summarize event-coding dictionaries (TABARI/PETRARCH files in a folder).
+    Dict {
+        #[command(subcommand)]
+        what: DictCommand,
+    },
     /// Measure the throughput of each stage (median of several runs).
     Bench {
         /// Input files (JSONL, text or HTML); without any, a generated 1 MB news-like corpus.
@@ -114,6 +119,22 @@ enum EvalCommand {
         /// An NER model file instead of the built-in one.
         #[arg(long)]
         model: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DictCommand {
+    /// Read every dictionary file in DIR and print each problem with its file and line; exit 1
+    /// when a line had to be skipped.
+    Check {
+        /// Folder of dictionary files (`*.actors.txt`, `*agents.txt`, `*verbs.txt`,
+        /// `CAMEO.2.0.txt`, `*discards.txt`, `*IssueCoding.txt`).
+        dir: PathBuf,
+    },
+    /// Count the entries, names, codes and patterns of the dictionaries in DIR.
+    Stats {
+        /// Folder of dictionary files.
+        dir: PathBuf,
     },
 }
 
@@ -355,6 +376,38 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
         },
+        Command::Dict { what } => {
+            let dir = match &what {
+                DictCommand::Check { dir } | DictCommand::Stats { dir } => dir,
+            };
+            anyhow::ensure!(dir.is_dir(), "{} is not a folder", dir.display());
+            let (dicts, diagnostics) = dyad_dict::read_dir(dir);
+            match what {
+                DictCommand::Check { .. } => {
+                    for d in &diagnostics {
+                        println!("{d}");
+                    }
+                    let errors = diagnostics
+                        .iter()
+                        .filter(|d| d.severity == dyad_dict::Severity::Error)
+                        .count();
+                    println!(
+                        "dict check: {} problems ({errors} errors) in {} files",
+                        diagnostics.len(),
+                        dicts.stats().files
+                    );
+                    Ok(if errors > 0 {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    })
+                }
+                DictCommand::Stats { .. } => {
+                    print!("{}", dicts.stats());
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
+        }
         Command::Bench {
             inputs,
             corpus_bytes,

@@ -146,3 +146,22 @@ fn bench_reports_every_stage() {
         assert!(report.contains(&format!("bench {stage}: ")), "{report}");
     }
 }
+
+#[test]
+fn dict_check_names_file_and_line_and_fails_on_errors() {
+    let dir = std::env::temp_dir().join(format!("dyad-dict-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("test.actors.txt"),
+        "# test actors\nSERGEI_LAVROV [RUSGOV >20040309]\nBROKEN_ENTRY [RUSGOV >2004XX09]\n",
+    )
+    .unwrap();
+    let out = dyad(&["dict", "check", dir.to_str().unwrap()]);
+    let stats = dyad(&["dict", "stats", dir.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("test.actors.txt:3:"), "{stdout}");
+    let stats = String::from_utf8(stats.stdout).unwrap();
+    assert!(stats.contains("actors:    2 entries"), "{stats}");
+}
