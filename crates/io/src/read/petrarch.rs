@@ -104,6 +104,19 @@ impl<R: Read> Records<R> {
         self.lossy().line_at(pos)
     }
 
+    /// Reports the record still open as malformed (it never closed) and forgets it.
+    fn fail_open(&mut self, message: &str) {
+        if let Some(pending) = self.open.take() {
+            let error = self.error(
+                pending.line,
+                pending.id.as_deref(),
+                RecordErrorKind::MalformedMarkup,
+                message.to_string(),
+            );
+            self.out.push_back(Err(error));
+        }
+    }
+
     fn error(
         &self,
         line: u64,
@@ -155,16 +168,7 @@ impl<R: Read> Records<R> {
             Ev::Sentence(attrs, empty) => {
                 self.resyncing = false;
                 self.seen_sentence = true;
-                if let Some(pending) = self.open.take() {
-                    let message = "`<Sentence>` starts before the previous one ends".to_string();
-                    let id = pending.id.clone();
-                    self.out.push_back(Err(self.error(
-                        pending.line,
-                        id.as_deref(),
-                        RecordErrorKind::MalformedMarkup,
-                        message,
-                    )));
-                }
+                self.fail_open("`<Sentence>` starts before the previous one ends");
                 let replaced_before = self.lossy().replaced_passed;
                 let pending = Pending::new(line, attrs, replaced_before);
                 if empty {
@@ -220,15 +224,8 @@ impl<R: Read> Records<R> {
             }
             Ev::Eof => {
                 self.done = true;
-                if let Some(pending) = self.open.take() {
-                    let message = "unexpected end of input inside `<Sentence>`".to_string();
-                    let id = pending.id.clone();
-                    self.out.push_back(Err(self.error(
-                        pending.line,
-                        id.as_deref(),
-                        RecordErrorKind::MalformedMarkup,
-                        message,
-                    )));
+                if self.open.is_some() {
+                    self.fail_open("unexpected end of input inside `<Sentence>`");
                 } else if !self.seen_sentence && !self.resyncing {
                     let message = "no `<Sentence>` records in the input".to_string();
                     self.out.push_back(Err(RecordError::new(
