@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use dyad_core::{Doc, Entity, ROOT};
 use dyad_nlp::lemma::Lemmatizer;
-use dyad_nlp::ner::{self, Ner};
+use dyad_nlp::ner::Ner;
 use dyad_nlp::parser::Parser;
 use dyad_nlp::tagger::{Tagger, Upos};
 
@@ -77,7 +77,6 @@ pub struct Scratch {
     xpos_names: Vec<&'static str>,
     heads: Vec<u32>,
     labels: Vec<u16>,
-    entities: Vec<ner::Entity>,
 }
 
 /// Which statistical stages to run.
@@ -173,10 +172,21 @@ impl Models {
                     }
                 }
             }
-            if stages.ner {
-                self.ner.entities(&words, &mut scratch.entities);
-                for e in &scratch.entities {
-                    let (a, z) = (range.start + e.start, range.start + e.end);
+        }
+        if stages.ner {
+            // The whole document at once, so that a name gets the same label everywhere.
+            let sentences: Vec<Vec<&str>> = (0..doc.sentences.len())
+                .map(|s| {
+                    doc.sentences
+                        .tokens(s)
+                        .map(|t| &text[doc.tokens.span(t).range()])
+                        .collect()
+                })
+                .collect();
+            for (s, ents) in self.ner.entities_doc(&sentences).into_iter().enumerate() {
+                let first = doc.sentences.tokens(s).start;
+                for e in &ents {
+                    let (a, z) = (first + e.start, first + e.end);
                     let span =
                         dyad_core::Span::new(doc.tokens.span(a).start, doc.tokens.span(z - 1).end);
                     doc.entities.push(Entity {

@@ -6,7 +6,7 @@ use std::path::Path;
 use dyad_nlp::ner::{Entity, Ner};
 
 /// UNER-EWT test micro-F1 of `models/ner/ner.bin` as measured when it was trained.
-const MEASURED_F1: f64 = 63.55;
+const MEASURED_F1: f64 = 63.57;
 
 fn model() -> Ner {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/ner/ner.bin");
@@ -116,7 +116,7 @@ fn tune_on_dev_halves() {
     }
     let shared = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
     let grid = std::env::var("DYAD_NER_TUNE").unwrap();
-    let sources = Sources::load(shared, grid != "2").unwrap();
+    let sources = Sources::load(shared, !matches!(grid.as_str(), "2" | "3")).unwrap();
     println!("{}", sources.summary);
     let base = Setup::default();
     let with = |f: &dyn Fn(&mut Setup)| {
@@ -125,6 +125,10 @@ fn tune_on_dev_halves() {
         s
     };
     let setups: Vec<(&str, Setup)> = match grid.as_str() {
+        "3" => vec![
+            ("shipped settings", base.clone()),
+            ("sentence-level decoding", with(&|s| s.doc_level = false)),
+        ],
         "2" => vec![
             ("copies 4", with(&|s| s.dev_copies = 4)),
             ("epochs 6", with(&|s| s.config.epochs = 6)),

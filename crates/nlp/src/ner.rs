@@ -671,6 +671,112 @@ impl Ner {
     }
 }
 
+impl Ner {
+    /// Finds the entities of every sentence of one document. Each sentence is first tagged on
+    /// its own, as by [`entities`](Self::entities); then a name that the document tags more
+    /// often with another label is relabelled with the majority label, so that "Hertz" is not
+    /// an organisation in one sentence and a person in the next.
+    pub fn entities_doc(&self, sentences: &[Vec<&str>]) -> Vec<Vec<Entity>> {
+        let mut all: Vec<Vec<Entity>> = sentences
+            .iter()
+            .map(|words| {
+                let mut out = Vec::new();
+                self.entities(words, &mut out);
+                out
+            })
+            .collect();
+        let key = |words: &[&str], e: &Entity| -> String {
+            let mut k = String::new();
+            for w in &words[e.start..e.end] {
+                k.push_str(&w.to_lowercase());
+                k.push(' ');
+            }
+            k
+        };
+        let n = EntityLabel::LEARNED.len();
+        let mut votes: HashMap<String, Vec<u32>> = HashMap::new();
+        for (words, ents) in sentences.iter().zip(&all) {
+            for e in ents {
+                if let Some(l) = e.label.learned_index() {
+                    votes.entry(key(words, e)).or_insert_with(|| vec![0; n])[l] += 1;
+                }
+            }
+        }
+        for (words, ents) in sentences.iter().zip(all.iter_mut()) {
+            for e in ents.iter_mut() {
+                let Some(l) = e.label.learned_index() else {
+                    continue;
+                };
+                let v = &votes[&key(words, e)];
+                // The first label with the most votes wins; a tie keeps the sentence's label.
+                let (best, &most) = v
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|&(k, &c)| (c, std::cmp::Reverse(k)))
+                    .unwrap_or((l, &0));
+                if most > v[l] {
+                    e.label = EntityLabel::LEARNED[best];
+                }
+            }
+        }
+        // A capitalized word sequence that is a name elsewhere in the document, but untagged
+        // here, becomes a name with the label it got most often.
+        let longest = votes
+            .keys()
+            .map(|k| k.matches(' ').count())
+            .max()
+            .unwrap_or(0);
+        let mut k = String::new();
+        for (words, ents) in sentences.iter().zip(all.iter_mut()) {
+            let mut free = vec![true; words.len()];
+            for e in ents.iter() {
+                free[e.start..e.end].iter_mut().for_each(|f| *f = false);
+            }
+            let mut added = false;
+            let mut i = 0;
+            while i < words.len() {
+                let mut step = 1;
+                if free[i] && words[i].chars().next().is_some_and(char::is_uppercase) {
+                    k.clear();
+                    let mut hit = None;
+                    for j in i..words.len().min(i + longest) {
+                        if !free[j] {
+                            break;
+                        }
+                        k.push_str(&words[j].to_lowercase());
+                        k.push(' ');
+                        let next_cap = words
+                            .get(j + 1)
+                            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+                        if let Some(v) = votes.get(k.as_str()) {
+                            if !next_cap {
+                                hit = Some((j + 1, v));
+                            }
+                        }
+                    }
+                    if let Some((end, v)) = hit {
+                        let best = (0..n)
+                            .max_by_key(|&l| (v[l], std::cmp::Reverse(l)))
+                            .unwrap_or(0);
+                        ents.push(Entity {
+                            start: i,
+                            end,
+                            label: EntityLabel::LEARNED[best],
+                        });
+                        added = true;
+                        step = end - i;
+                    }
+                }
+                i += step;
+            }
+            if added {
+                ents.sort_by_key(|e| e.start);
+            }
+        }
+        all
+    }
+}
+
 /// Adds a `NAT` entity for every capitalized single-word demonym outside the learned spans.
 fn add_nationalities(scratch: &Scratch, tags: &[usize], out: &mut Vec<Entity>) {
     let before = out.len();

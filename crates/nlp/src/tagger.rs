@@ -7,7 +7,8 @@
 //! to each side, prefixes and suffixes of one to four characters, the word's shape and
 //! capitalisation, digit and hyphen flags, and the two previous predicted labels. A second pass
 //! adds to each word's scores the weights of features built from the first pass's labels of the
-//! next two words (one perceptron, trained on both passes). Frequent words
+//! next two words (one perceptron, trained on both passes; the second pass learns over
+//! jackknifed first-pass labels, as noisy as at inference). Frequent words
 //! that always carry the same label skip the model through a tag dictionary. Only features seen
 //! at least twice in training are kept and weights are stored as `i16` with one scale, so the
 //! model file stays a few megabytes.
@@ -910,6 +911,16 @@ impl Perceptron {
         }
     }
 
+    /// Replaces every weight by its average so far (the model then only scores).
+    fn average(&mut self) {
+        let now = f64::from(self.now.max(1));
+        for row in &mut self.rows {
+            for w in row.iter_mut() {
+                w.w = ((w.total + (now - f64::from(w.stamp)) * f64::from(w.w)) / now) as f32;
+            }
+        }
+    }
+
     fn update(&mut self, feats: &[u64], truth: u8, guess: u8) {
         let now = self.now;
         for f in feats {
@@ -970,6 +981,91 @@ impl Rng {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         mix(self.0)
     }
+}
+
+/// Folds of the jackknife that gives the second pass its training labels.
+const JACK_FOLDS: usize = 4;
+/// Epochs of each fold's first-pass-only model.
+const JACK_EPOCHS: u32 = 3;
+
+/// First-pass labels of every training sentence from a first-pass-only model that did not see
+/// it: the sentences are split into `JACK_FOLDS` folds (by index), and an averaged perceptron
+/// trained on the other folds tags each one. Empty for too little data (the second pass then
+/// learns from the first pass's own labels).
+fn jackknife(
+    infos: &[Vec<WordInfo>],
+    gold: &[Vec<u8>],
+    dict: &HashMap<u64, u8, IdHash>,
+    kept: &[u64],
+    nl: usize,
+    seed: u64,
+) -> Vec<Vec<u8>> {
+    let (folds, epochs) = (JACK_FOLDS, JACK_EPOCHS);
+    if gold.len() < folds * 10 {
+        return Vec::new();
+    }
+    let mut out = vec![Vec::new(); gold.len()];
+    let mut feats = [0u64; N_FEATURES];
+    let mut scores = vec![0f32; nl];
+    for fold in 0..folds {
+        let mut model = Perceptron {
+            index: kept
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| (k, i as u32))
+                .collect(),
+            rows: vec![Vec::new(); kept.len()],
+            now: 0,
+        };
+        let mut order: Vec<usize> = (0..gold.len()).filter(|s| s % folds != fold).collect();
+        let mut rng = Rng(seed ^ fold as u64);
+        for _ in 0..epochs {
+            for &s in &order {
+                let (info, g) = (&infos[s], &gold[s]);
+                let (mut p1, mut p2) = (START, START);
+                for (i, &truth) in g.iter().enumerate() {
+                    let guess = match dict.get(&info[i + 2].form) {
+                        Some(&l) => l,
+                        None => {
+                            model.now += 1;
+                            let n = features(info, i, p1, p2, &mut feats);
+                            model.scores(&feats[..n], &mut scores);
+                            let guess = argmax(&scores);
+                            if guess != truth {
+                                model.update(&feats[..n], truth, guess);
+                            }
+                            guess
+                        }
+                    };
+                    p2 = p1;
+                    p1 = guess;
+                }
+            }
+            for i in (1..order.len()).rev() {
+                let j = (rng.next() % (i as u64 + 1)) as usize;
+                order.swap(i, j);
+            }
+        }
+        model.average();
+        for s in (0..gold.len()).filter(|s| s % folds == fold) {
+            let info = &infos[s];
+            let (mut p1, mut p2) = (START, START);
+            for i in 0..gold[s].len() {
+                let label = match dict.get(&info[i + 2].form) {
+                    Some(&l) => l,
+                    None => {
+                        let n = features(info, i, p1, p2, &mut feats);
+                        model.scores(&feats[..n], &mut scores);
+                        argmax(&scores)
+                    }
+                };
+                out[s].push(label);
+                p2 = p1;
+                p1 = label;
+            }
+        }
+    }
+    out
 }
 
 /// Trains a tagger on gold sentences. Deterministic: the same sentences and settings give the
@@ -1109,6 +1205,10 @@ pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Tagger, Trai
         now: 0,
     };
 
+    // The second pass learns from first-pass labels as noisy as those it sees at inference:
+    // jackknifed labels (a first-pass-only model trained on the other folds tags each fold).
+    let jack = jackknife(&infos, &gold, &dict, &kept, nl, config.seed);
+
     // Epochs.
     let mut order: Vec<usize> = (0..sentences.len()).collect();
     let mut rng = Rng(config.seed);
@@ -1117,7 +1217,7 @@ pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Tagger, Trai
     let mut first = Vec::new();
     for _ in 0..config.epochs {
         let (mut correct, mut seen) = (0usize, 0usize);
-        for (info, g) in order.iter().map(|&s| (&infos[s], &gold[s])) {
+        for (info, g, jk) in order.iter().map(|&s| (&infos[s], &gold[s], jack.get(s))) {
             // First pass, as at inference.
             first.clear();
             let (mut p1, mut p2) = (START, START);
@@ -1140,6 +1240,7 @@ pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Tagger, Trai
                 p1 = guess;
             }
             // Second pass over the first pass's labels, with the right-context features.
+            let first: &[u8] = jk.map_or(&first, Vec::as_slice);
             for (i, &truth) in g.iter().enumerate() {
                 let guess = if dict.contains_key(&info[i + 2].form) {
                     first[i]
@@ -1148,7 +1249,7 @@ pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Tagger, Trai
                     let p1 = if i == 0 { START } else { first[i - 1] };
                     let p2 = if i < 2 { START } else { first[i - 2] };
                     let n = features(info, i, p1, p2, first_part(&mut feats));
-                    right_features(info, &first, i, &mut right);
+                    right_features(info, first, i, &mut right);
                     feats[n..n + N_RIGHT].copy_from_slice(&right);
                     let all = &feats[..n + N_RIGHT];
                     model.scores(all, &mut scores);

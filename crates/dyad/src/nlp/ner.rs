@@ -142,9 +142,10 @@ fn tagged(mut gold: Vec<TrainSentence>) -> Vec<TrainSentence> {
     gold
 }
 
-/// Scores `ner` on an IOB2 file (`word<TAB>tag` per line, or UNER's `id word tag …` columns).
+/// Scores `ner` on an IOB2 file (`word<TAB>tag` per line, or UNER's `id word tag …` columns),
+/// decoding document by document (`# newdoc` lines) as the pipeline does.
 pub fn eval(ner: &Ner, conll: &Path) -> anyhow::Result<NerScore> {
-    Ok(score(ner, &tagged(read_iob2(conll)?)))
+    Ok(score_docs(ner, &read_iob2_docs(conll)?))
 }
 
 /// Scores `ner` on the GUM documents of a CoNLL-U file whose id starts with `doc_prefix`.
@@ -641,6 +642,9 @@ pub struct Setup {
     pub news_lexicon: bool,
     /// Tag the training sentences with the embedded tagger (POS features).
     pub pos: bool,
+    /// Score the held-out half document by document ([`Ner::entities_doc`], as the pipeline
+    /// decodes) rather than sentence by sentence. Decoding only; training is the same.
+    pub doc_level: bool,
     /// Perceptron settings (an empty lexicon is built from the data).
     pub config: TrainConfig,
 }
@@ -654,9 +658,25 @@ impl Default for Setup {
             gum_clean: false,
             news_lexicon: false,
             pos: false,
+            doc_level: true,
             config: TrainConfig::default(),
         }
     }
+}
+
+/// Scores `ner` on gold documents with document-level decoding ([`Ner::entities_doc`]).
+pub fn score_docs(ner: &Ner, docs: &[Vec<TrainSentence>]) -> NerScore {
+    let mut s = NerScore::default();
+    for d in docs {
+        let words: Vec<Vec<&str>> = d
+            .iter()
+            .map(|g| g.words.iter().map(String::as_str).collect())
+            .collect();
+        for (g, out) in d.iter().zip(ner.entities_doc(&words)) {
+            s.add(&g.entities, &out);
+        }
+    }
+    s
 }
 
 /// Every source read once, so that several setups can be trained cheaply.
@@ -783,6 +803,16 @@ impl Sources {
             .collect()
     }
 
+    /// The UNER dev documents of `part`.
+    pub fn dev_docs(&self, part: DevPart) -> Vec<Vec<TrainSentence>> {
+        self.dev
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| part.keeps(*i))
+            .map(|(_, d)| d.clone())
+            .collect()
+    }
+
     /// The training sentences of `setup`.
     pub fn data(&self, setup: &Setup) -> Vec<TrainSentence> {
         let mut all = Vec::new();
@@ -880,7 +910,11 @@ pub fn tune(sources: &Sources, setups: &[(&str, Setup)]) -> String {
             if !setup.pos {
                 held.iter_mut().for_each(|s| s.upos.clear());
             }
-            let sc = score(&model, &held);
+            let sc = if setup.doc_level {
+                score_docs(&model, &sources.dev_docs(score_on))
+            } else {
+                score(&model, &held)
+            };
             halves.push(sc.f1());
             for (t, c) in total.counts.iter_mut().zip(sc.counts) {
                 for k in 0..3 {

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::gazetteer::{Gazetteer, KINDS};
+use super::gazetteer::{Gaz, Gazetteer, KINDS};
 
 /// Per-sentence scratch space, reused across words.
 #[derive(Debug, Default)]
@@ -21,6 +21,9 @@ pub(crate) struct Scratch {
     lex: Vec<u8>,
     /// Hash of each word's POS tag; empty when the sentence is untagged.
     pos_h: Vec<u64>,
+    /// Start and end (exclusive) of the run of capitalized words (joined by `of`/`&`) holding
+    /// each word; `(i, i)` for a word outside every run.
+    run: Vec<(usize, usize)>,
 }
 
 /// The lexicon key of a word: lowercase, digits as `0`.
@@ -135,6 +138,7 @@ impl Scratch {
             self.form_h.push(fnv(w.as_bytes()));
             self.caps.push(caps_class(w));
         }
+        self.runs(words);
         let gz = &mut self.gaz;
         gaz.matches(&self.lower[..n], |i, hit| {
             let slot = &mut gz[i][hit.kind as usize];
@@ -142,6 +146,40 @@ impl Scratch {
                 *slot = hit.pos + 1;
             }
         });
+    }
+
+    /// Finds the runs of capitalized words: a name such as "Bank of America" or "Ben & Jerry"
+    /// is seen as one unit, so its last word (often the head: "Corp", "Grill") and the words
+    /// around it can inform every word inside.
+    fn runs(&mut self, words: &[&str]) {
+        let n = words.len();
+        self.run.clear();
+        let cap = |c: u8| matches!(c, 1..=3);
+        let mut i = 0;
+        while i < n {
+            if !cap(self.caps[i]) {
+                self.run.push((i, i));
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            loop {
+                if j < n && cap(self.caps[j]) {
+                    j += 1;
+                } else if j + 1 < n
+                    && matches!(words[j], "of" | "&" | "and" | "for" | "de")
+                    && cap(self.caps[j + 1])
+                {
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            for _ in i..j {
+                self.run.push((i, j));
+            }
+            i = j;
+        }
     }
 
     /// Sets the words' POS tags (`None`: untagged, no POS features).
@@ -267,6 +305,34 @@ impl Scratch {
         push(57, gz(ii + 2));
         push(58, mix(gz(ii + 1), gz(ii + 2)));
         push(59, mix(gz(ii), caps));
+        let (rs, re) = self.run[i];
+        if re > rs {
+            let len = (re - rs) as u64;
+            let at = if len == 1 {
+                3
+            } else if i == rs {
+                0
+            } else if i + 1 == re {
+                2
+            } else {
+                1
+            };
+            let last = self.gaz[re - 1];
+            let head_org = u64::from(last[Gaz::OrgWord as usize] != 0);
+            let head_place = u64::from(last[Gaz::PlaceWord as usize] != 0);
+            let first_name = u64::from(self.gaz[rs][Gaz::First as usize] != 0);
+            let rfirst = u64::from(rs == 0);
+            push(80, mix(mix(len.min(5), at), rfirst));
+            push(81, mix(mix(head_org, head_place), mix(first_name, at)));
+            push(82, mix(self.low_h[re - 1], at));
+            push(83, mix(low(rs as isize - 1), at));
+            push(84, mix(low(re as isize), at));
+            push(
+                85,
+                mix(mix(low(rs as isize - 1), low(re as isize)), len.min(3)),
+            );
+            push(86, mix(lx(re as isize - 1), mix(lx(rs as isize), at)));
+        }
         if !self.pos_h.is_empty() {
             let pos = |j: isize| -> u64 {
                 if j < 0 {

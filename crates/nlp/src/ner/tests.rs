@@ -190,3 +190,34 @@ proptest! {
         prop_assert_eq!(back, ents);
     }
 }
+
+/// A document of one sentence decodes as the sentence alone; in a longer document a name
+/// found in one sentence is found wherever it recurs untagged, with one label throughout.
+#[test]
+fn entities_doc_keeps_one_label_per_name() {
+    let (ner, _) = train(&synthetic(), &TrainConfig::default());
+    let one = vec!["Hamas and Fatah talked in Cairo ."
+        .split(' ')
+        .collect::<Vec<_>>()];
+    let mut alone = Vec::new();
+    ner.entities(&one[0], &mut alone);
+    assert_eq!(ner.entities_doc(&one), vec![alone]);
+    let doc: Vec<Vec<&str>> = [
+        "Hamas and Fatah talked in Cairo .",
+        "He saw Cairo and Hamas .",
+    ]
+    .iter()
+    .map(|s| s.split(' ').collect())
+    .collect();
+    let all = ner.entities_doc(&doc);
+    let found: Vec<(&str, EntityLabel)> = doc
+        .iter()
+        .zip(&all)
+        .flat_map(|(w, es)| es.iter().map(move |e| (w[e.start], e.label)))
+        .collect();
+    for name in ["Hamas", "Cairo"] {
+        let labels: Vec<_> = found.iter().filter(|f| f.0 == name).map(|f| f.1).collect();
+        assert_eq!(labels.len(), 2, "{name}: {all:?}");
+        assert_eq!(labels[0], labels[1], "{name}: {all:?}");
+    }
+}
