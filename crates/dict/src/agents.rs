@@ -1,7 +1,7 @@
 //! Agent dictionaries (`*agents.txt`): role nouns such as `FOREIGN_MINISTER [~GOVFRM]`.
 
 use crate::diag::{Diagnostic, Sink};
-use crate::text::{brackets, decode, lines, Phrase};
+use crate::text::{brackets, decode, lines, split_braces, Phrase};
 
 /// Where an agent code goes relative to the actor code it qualifies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,21 +95,13 @@ pub fn parse_agents(file: &str, bytes: &[u8]) -> (AgentDict, Vec<Diagnostic>) {
                 "`[` without `]`; read to the end of the line",
             );
         }
-        let (head, plurals) = match b.head.find('{') {
-            Some(i) => {
-                let inner = &b.head[i + 1..];
-                let inner = match inner.find('}') {
-                    Some(j) => &inner[..j],
-                    None => {
-                        sink.warn(n, "unclosed-brace", "`{` without `}`");
-                        inner
-                    }
-                };
-                let forms = inner.split_whitespace().filter_map(Phrase::parse).collect();
-                (&b.head[..i], Some(forms))
-            }
-            None => (b.head, None),
-        };
+        let (head, inner) = split_braces(b.head, n, &mut sink);
+        let plurals = inner.map(|inner| {
+            inner
+                .split_whitespace()
+                .filter_map(Phrase::parse)
+                .collect::<Vec<_>>()
+        });
         let Some(phrase) = Phrase::parse(head) else {
             sink.error(n, "empty-phrase", "line has no agent phrase; skipped");
             continue;

@@ -215,6 +215,27 @@ impl Phrase {
     }
 }
 
+/// Splits a phrase at its first `{`: the text before it and the contents of the `{...}` group
+/// (plural or verb forms), warning on line `n` when the `}` is missing.
+pub(crate) fn split_braces<'a>(
+    head: &'a str,
+    n: u32,
+    sink: &mut Sink<'_>,
+) -> (&'a str, Option<&'a str>) {
+    let Some(i) = head.find('{') else {
+        return (head, None);
+    };
+    let inner = &head[i + 1..];
+    let inner = match inner.find('}') {
+        Some(j) => &inner[..j],
+        None => {
+            sink.warn(n, "unclosed-brace", "`{` without `}`");
+            inner
+        }
+    };
+    (&head[..i], Some(inner))
+}
+
 /// Splits `s` at the first `[`: the text before it and the bracket groups after it.
 ///
 /// Returns the head, the contents of each `[...]` group, and whether a group was closed by

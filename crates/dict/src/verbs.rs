@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::diag::{Diagnostic, Sink};
-use crate::text::{brackets, decode, lines, Link, Phrase};
+use crate::text::{brackets, decode, lines, split_braces, Link, Phrase};
 
 /// Which pattern syntax a verb file uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -273,20 +273,8 @@ pub fn parse_verbs(file: &str, bytes: &[u8]) -> (VerbDict, Vec<Diagnostic>) {
             };
             state = State::Block;
             let b = brackets(t);
-            let (head, forms) = match b.head.find('{') {
-                Some(i) => {
-                    let inner = &b.head[i + 1..];
-                    let inner = match inner.find('}') {
-                        Some(j) => &inner[..j],
-                        None => {
-                            sink.warn(n, "unclosed-brace", "`{` without `}`");
-                            inner
-                        }
-                    };
-                    (&b.head[..i], inner)
-                }
-                None => (b.head, ""),
-            };
+            let (head, forms) = split_braces(b.head, n, &mut sink);
+            let forms = forms.unwrap_or("");
             let Some((phrase, head_idx)) = verb_phrase(head) else {
                 sink.error(n, "empty-phrase", "verb line has no verb; skipped");
                 continue;
