@@ -30,6 +30,7 @@ mod agents;
 mod diag;
 mod discards;
 mod issues;
+mod own;
 mod text;
 mod verbs;
 
@@ -42,6 +43,10 @@ pub use diag::{Diagnostic, Severity};
 pub use discards::{parse_discards, DiscardDict, DiscardEntry};
 pub use issues::{
     parse_issues, Expansion, IssueCategory, IssueDict, IssueEntry, IssueKind, IssueWord,
+};
+pub use own::{
+    own_kind, parse_own_actors, parse_own_agents, parse_own_discards, parse_own_pattern,
+    parse_own_verbs, parse_partial_date, write_actors, write_agents, write_discards, write_verbs,
 };
 pub use text::{Link, Phrase, PhraseWord};
 pub use verbs::{
@@ -278,6 +283,113 @@ pub fn read_dir(dir: impl AsRef<Path>) -> (Dictionaries, Vec<Diagnostic>) {
     paths.sort();
     for p in paths {
         diags.extend(read_path(&mut dicts, &p));
+    }
+    (dicts, diags)
+}
+
+impl Dictionaries {
+    /// Parses `bytes` as a file of dyad's own format of `kind`; returns its diagnostics.
+    pub fn add_own(&mut self, kind: DictKind, file: &str, bytes: &[u8]) -> Vec<Diagnostic> {
+        match kind {
+            DictKind::Actors => {
+                let (d, diags) = parse_own_actors(file, bytes);
+                self.actors.push(d);
+                diags
+            }
+            DictKind::Agents => {
+                let (d, diags) = parse_own_agents(file, bytes);
+                self.agents.push(d);
+                diags
+            }
+            DictKind::Verbs => {
+                let (d, diags) = parse_own_verbs(file, bytes);
+                self.verbs.push(d);
+                diags
+            }
+            DictKind::Discards => {
+                let (d, diags) = parse_own_discards(file, bytes);
+                self.discards.push(d);
+                diags
+            }
+            DictKind::Issues => Vec::new(),
+        }
+    }
+}
+
+/// The default dictionaries in `dicts/`, embedded at build time.
+pub static BUILTIN: &[(&str, &[u8])] = &[
+    ("dicts/actors/countries.tsv", include_bytes!("../../../dicts/actors/countries.tsv")),
+    ("dicts/actors/organisations.tsv", include_bytes!("../../../dicts/actors/organisations.tsv")),
+    ("dicts/actors/people.tsv", include_bytes!("../../../dicts/actors/people.tsv")),
+    ("dicts/agents.tsv", include_bytes!("../../../dicts/agents.tsv")),
+    ("dicts/verbs.tsv", include_bytes!("../../../dicts/verbs.tsv")),
+    ("dicts/discards.tsv", include_bytes!("../../../dicts/discards.tsv")),
+];
+
+/// The built-in dictionaries (dyad's own, from `dicts/`) and their diagnostics.
+pub fn builtin() -> (Dictionaries, Vec<Diagnostic>) {
+    let mut d = Dictionaries::default();
+    let mut diags = Vec::new();
+    for (name, bytes) in BUILTIN {
+        if let Some(kind) = own_kind(name) {
+            diags.extend(d.add_own(kind, name, bytes));
+        }
+    }
+    (d, diags)
+}
+
+/// Whether `dir` holds dictionaries in dyad's own format (any `*.tsv` dictionary file or an
+/// `actors/` folder) rather than TABARI/PETRARCH files.
+pub fn is_own_dir(dir: &Path) -> bool {
+    dir.join("actors").is_dir() || dir.join("verbs.tsv").is_file() || dir.join("agents.tsv").is_file()
+}
+
+/// Reads a folder of dictionaries in either format: dyad's own (recursively, `*.tsv`) when
+/// [`is_own_dir`] says so, else the TABARI/PETRARCH files of [`read_dir`].
+pub fn read_any(dir: impl AsRef<Path>) -> (Dictionaries, Vec<Diagnostic>) {
+    let dir = dir.as_ref();
+    if !is_own_dir(dir) {
+        return read_dir(dir);
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    let mut diags = Vec::new();
+    while let Some(d) = stack.pop() {
+        match std::fs::read_dir(&d) {
+            Ok(rd) => {
+                for e in rd.filter_map(Result::ok) {
+                    let p = e.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else {
+                        files.push(p);
+                    }
+                }
+            }
+            Err(e) => diags.push(Diagnostic {
+                file: d.display().to_string(),
+                line: 0,
+                severity: Severity::Error,
+                code: "unreadable",
+                message: format!("cannot read the directory: {e}"),
+            }),
+        }
+    }
+    files.sort();
+    let mut dicts = Dictionaries::default();
+    for p in files {
+        let rel = p.strip_prefix(dir).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+        let Some(kind) = own_kind(&rel) else { continue };
+        match std::fs::read(&p) {
+            Ok(bytes) => diags.extend(dicts.add_own(kind, &p.display().to_string(), &bytes)),
+            Err(e) => diags.push(Diagnostic {
+                file: p.display().to_string(),
+                line: 0,
+                severity: Severity::Error,
+                code: "unreadable",
+                message: format!("cannot read the file: {e}"),
+            }),
+        }
     }
     (dicts, diags)
 }

@@ -13,6 +13,8 @@ pub enum VerbSyntax {
     Petrarch1,
     /// PETRARCH2 (CAMEO.2.0.txt): `(PREP ...)` and `{NOUN PHRASE}` groups and `~` transformations.
     Petrarch2,
+    /// dyad's own `verbs.tsv` (`[trigger]` patterns over lemmas).
+    Dyad,
 }
 
 /// What a pattern token stands for.
@@ -42,6 +44,8 @@ pub enum TokenKind {
     OpenNoun,
     /// `}`: the noun phrase ends.
     CloseNoun,
+    /// `!` (dyad's format): the pattern applies only to a negated trigger.
+    Negation,
 }
 
 /// One token of a pattern.

@@ -24,8 +24,10 @@
 #![deny(missing_docs)]
 
 pub mod bench;
+pub mod coding;
 pub mod eval;
 pub mod models;
 pub mod nlp;
 pub mod pipeline;
 pub mod sample;
+pub mod validate;

@@ -55,6 +55,31 @@ enum Command {
         #[command(subcommand)]
         what: DictCommand,
     },
+    /// Code events: one JSON object per event (source, CAMEO code, target, provenance).
+    Code {
+        /// Files, directories (read recursively) or `-` for standard input.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        coding: CodingArgs,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Show how one sentence (or short text) is coded: tokens, parse, actors, pattern.
+    Explain {
+        /// The text.
+        text: String,
+        #[command(flatten)]
+        coding: CodingArgs,
+    },
+    /// Run a PETRARCH validation file (e.g. PETR.UnitTest.records.xml) and compare the codings.
+    Validate {
+        /// The XML file; its <Environment> names dictionaries in the same folder.
+        file: PathBuf,
+        /// Which parses to code: the supplied Penn trees or dyad's own.
+        #[arg(long, value_enum, default_value_t = ParsesArg::Supplied)]
+        parses: ParsesArg,
+    },
     /// Measure the throughput of each stage (median of several runs).
     Bench {
         /// Input files (JSONL, text or HTML); without any, a generated 1 MB news-like corpus.
@@ -122,6 +147,71 @@ enum EvalCommand {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ParsesArg {
+    /// dyad's own tagger and parser.
+    Own,
+    /// The Penn Treebank parse in each record.
+    Supplied,
+}
+
+impl ParsesArg {
+    fn get(self) -> dyad::coding::Parses {
+        match self {
+            ParsesArg::Own => dyad::coding::Parses::Own,
+            ParsesArg::Supplied => dyad::coding::Parses::Supplied,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct CodingArgs {
+    /// Dictionary folder: dyad's format (actors/*.tsv, agents.tsv, verbs.tsv, discards.tsv)
+    /// or TABARI/PETRARCH files [default: the built-in dictionaries].
+    #[arg(long)]
+    dicts: Option<PathBuf>,
+    /// Date (YYYY-MM-DD) for articles without one, e.g. plain text files.
+    #[arg(long)]
+    date: Option<String>,
+    /// Sentence structure for records that carry a Penn parse (PETRARCH XML).
+    #[arg(long, value_enum, default_value_t = ParsesArg::Own)]
+    parses: ParsesArg,
+    /// Drop events without a target.
+    #[arg(long)]
+    require_target: bool,
+}
+
+impl CodingArgs {
+    fn date(&self) -> anyhow::Result<Option<dyad_core::Date>> {
+        self.date
+            .as_deref()
+            .map(|d| {
+                dyad_core::Date::parse_iso(d)
+                    .or_else(|| dyad_core::Date::parse_compact(d))
+                    .with_context(|| format!("--date {d}: expected YYYY-MM-DD"))
+            })
+            .transpose()
+    }
+
+    fn lexicon(&self, quiet: bool) -> anyhow::Result<std::borrow::Cow<'static, dyad_coder::Lexicon>> {
+        Ok(match &self.dicts {
+            None => std::borrow::Cow::Borrowed(dyad::coding::builtin_lexicon()),
+            Some(dir) => {
+                let (lex, diags) = dyad::coding::load_lexicon(dir)?;
+                dyad::coding::report_diagnostics(&diags, quiet);
+                std::borrow::Cow::Owned(lex)
+            }
+        })
+    }
+
+    fn config(&self) -> dyad_coder::Config {
+        dyad_coder::Config {
+            require_dyad: self.require_target,
+            ..dyad_coder::Config::default()
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum DictCommand {
     /// Read every dictionary file in DIR and print each problem with its file and line; exit 1
@@ -135,6 +225,13 @@ enum DictCommand {
     Stats {
         /// Folder of dictionary files.
         dir: PathBuf,
+    },
+    /// Convert TABARI/PETRARCH dictionaries in SRC to dyad's format in OUT.
+    Convert {
+        /// Folder of TABARI/PETRARCH files.
+        src: PathBuf,
+        /// Folder to write (created; existing files of the same names are replaced).
+        out: PathBuf,
     },
 }
 
@@ -379,10 +476,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Dict { what } => {
             let dir = match &what {
                 DictCommand::Check { dir } | DictCommand::Stats { dir } => dir,
+                DictCommand::Convert { src, .. } => src,
             };
             anyhow::ensure!(dir.is_dir(), "{} is not a folder", dir.display());
-            let (dicts, diagnostics) = dyad_dict::read_dir(dir);
+            let (dicts, diagnostics) = dyad_dict::read_any(dir);
             match what {
+                DictCommand::Convert { out, .. } => {
+                    let written = convert(&dicts, &out)?;
+                    println!("dict convert: wrote {written} files to {}", out.display());
+                    Ok(ExitCode::SUCCESS)
+                }
                 DictCommand::Check { .. } => {
                     for d in &diagnostics {
                         println!("{d}");
@@ -407,6 +510,59 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
             }
+        }
+        Command::Code {
+            inputs,
+            coding,
+            run,
+        } => {
+            let lex = coding.lexicon(run.quiet)?;
+            let date = coding.date()?;
+            let config = coding.config();
+            let parses = coding.parses.get();
+            let records = read::open(&inputs, &run.reader_config());
+            let lex: &dyad_coder::Lexicon = &lex;
+            let render = move |doc: &Doc| -> io::Result<Vec<u8>> {
+                let mut buf = Vec::new();
+                let Some(d) = dyad::coding::article_date(doc, date) else {
+                    let e = serde_json::json!({"article": doc.article.id, "origin": doc.article.origin, "error": "no-date", "message": "the article has no date: give --date YYYY-MM-DD"});
+                    serde_json::to_writer(&mut buf, &e)?;
+                    buf.push(b'\n');
+                    return Ok(buf);
+                };
+                match dyad::coding::code_doc(doc, lex, config, parses, d) {
+                    Ok(codings) => {
+                        for sc in &codings {
+                            for e in &sc.coded.events {
+                                serde_json::to_writer(&mut buf, &dyad::coding::event_json(doc, lex, sc, e, d))?;
+                                buf.push(b'\n');
+                            }
+                        }
+                    }
+                    Err(msg) => {
+                        let e = serde_json::json!({"article": doc.article.id, "origin": doc.article.origin, "error": "bad-parse", "message": msg});
+                        serde_json::to_writer(&mut buf, &e)?;
+                        buf.push(b'\n');
+                    }
+                }
+                Ok(buf)
+            };
+            annotate_with(records, &run, render)
+        }
+        Command::Explain { text, coding } => {
+            let lex = coding.lexicon(false)?;
+            let date = coding.date()?.unwrap_or(dyad_core::Date::new(2022, 3, 10).expect("valid"));
+            let mut doc = Doc::new(dyad_core::Article::new("explain", text));
+            Annotator::new().annotate(&mut doc);
+            let codings = dyad::coding::code_doc(&doc, &lex, coding.config(), dyad::coding::Parses::Own, date)
+                .map_err(anyhow::Error::msg)?;
+            print!("{}", dyad::coding::explain(&doc, &lex, &codings, date));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { file, parses } => {
+            let report = dyad::validate::run(&file, parses.get())?;
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Bench {
             inputs,
@@ -455,6 +611,52 @@ fn annotate(
     default_format: Format,
 ) -> anyhow::Result<ExitCode> {
     let format = args.format.unwrap_or(default_format);
+    let render = |doc: &Doc| {
+        let mut buf = Vec::with_capacity(doc.text().len() * 8);
+        let written = match format {
+            Format::Jsonl => output::write_jsonl(&mut buf, doc, args.with_text),
+            Format::Text => output::write_text(&mut buf, doc),
+            Format::Conllu => output::write_conllu(&mut buf, doc),
+        };
+        written.map(|()| buf)
+    };
+    annotate_with(records, args, render)
+}
+
+/// Writes TABARI/PETRARCH dictionaries in dyad's format; returns the number of files.
+fn convert(dicts: &dyad_dict::Dictionaries, out: &std::path::Path) -> anyhow::Result<usize> {
+    std::fs::create_dir_all(out.join("actors")).with_context(|| format!("creating {}", out.display()))?;
+    let stem = |f: &str| {
+        std::path::Path::new(f)
+            .file_name()
+            .map(|n| n.to_string_lossy().trim_end_matches(".txt").replace('.', "-"))
+            .unwrap_or_default()
+    };
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for a in &dicts.actors {
+        files.push((out.join("actors").join(format!("{}.tsv", stem(&a.file))), dyad_dict::write_actors(a)));
+    }
+    let join = |parts: Vec<String>| parts.join("\n");
+    if !dicts.agents.is_empty() {
+        files.push((out.join("agents.tsv"), join(dicts.agents.iter().map(dyad_dict::write_agents).collect())));
+    }
+    if !dicts.verbs.is_empty() {
+        files.push((out.join("verbs.tsv"), join(dicts.verbs.iter().map(dyad_dict::write_verbs).collect())));
+    }
+    if !dicts.discards.is_empty() {
+        files.push((out.join("discards.tsv"), join(dicts.discards.iter().map(dyad_dict::write_discards).collect())));
+    }
+    for (path, text) in &files {
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(files.len())
+}
+
+fn annotate_with(
+    records: Box<dyn Iterator<Item = Record> + Send>,
+    args: &RunArgs,
+    render: impl Fn(&Doc) -> io::Result<Vec<u8>> + Sync,
+) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -478,15 +680,6 @@ fn annotate(
         threads: args.threads,
     };
     let annotator = Annotator::with_stages(args.stages());
-    let render = |doc: &Doc| {
-        let mut buf = Vec::with_capacity(doc.text().len() * 8);
-        let written = match format {
-            Format::Jsonl => output::write_jsonl(&mut buf, doc, args.with_text),
-            Format::Text => output::write_text(&mut buf, doc),
-            Format::Conllu => output::write_conllu(&mut buf, doc),
-        };
-        written.map(|()| buf)
-    };
     let sink = |record: Result<(&Doc, io::Result<Vec<u8>>), &RecordError>| {
         match record {
             Ok((doc, rendered)) => {

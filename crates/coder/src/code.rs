@@ -1,0 +1,715 @@
+//! The coder: from a parsed sentence and a compiled [`Lexicon`] to events.
+//!
+//! Per sentence: discards; actor and agent phrases; noun phrases with their codes (actor +
+//! agents, possessives, compounds split into one actor each, pronouns and "the minister"
+//! resolved to the last person named in the article); then every trigger word is matched
+//! against its patterns, the most specific match wins, and source and target come from the
+//! pattern's `$`/`+` or from the syntax (subject, passive agent, object, prepositional object,
+//! possessive of a noun trigger). Negated triggers only take `!` patterns; a negated attack
+//! reported by a speaker becomes a denial (016). A bare speech act (010) is kept only when
+//! nothing else is coded in the sentence.
+
+use dyad_core::{Date, Span};
+
+use crate::lexicon::{CompiledPattern, Found, Item, Lexicon, Origin};
+use crate::sent::{Rel, Sent};
+
+/// Options of the coder (PETRARCH's `<Config>` names where they exist).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// Drop events without a target (PETRARCH `require_dyad`).
+    pub require_dyad: bool,
+    /// Drop events without a source.
+    pub require_source: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            require_dyad: false,
+            require_source: true,
+        }
+    }
+}
+
+/// An actor in an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActorRef {
+    /// The CAMEO actor code as of the story date.
+    pub code: String,
+    /// Byte span of the noun phrase in the article text.
+    pub span: Span,
+    /// Word range of the phrase in the sentence.
+    pub words: (usize, usize),
+    /// The dictionary entries that gave the code.
+    pub entries: Vec<Origin>,
+    /// Set when the phrase is a pronoun or nominal resolved to an earlier mention: that
+    /// mention's span.
+    pub antecedent: Option<Span>,
+}
+
+/// One coded event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Source actor.
+    pub source: Option<ActorRef>,
+    /// Target actor.
+    pub target: Option<ActorRef>,
+    /// Event code.
+    pub code: String,
+    /// The trigger word (index in the sentence) and its byte span.
+    pub trigger: (usize, Span),
+    /// Whether the trigger is negated (only `!` patterns and the denial rule code these).
+    pub negated: bool,
+    /// The pattern that fired (`None` for the coder's own rules).
+    pub pattern: Option<u32>,
+    /// The rule, when a built-in rule rather than a pattern decided: `denial`, …
+    pub rule: Option<&'static str>,
+}
+
+/// Why a sentence produced nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discard {
+    /// The discard entry.
+    pub entry: u32,
+    /// True for a story-level discard.
+    pub story: bool,
+}
+
+/// Everything the coder found in one sentence, for output and `dyad explain`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coded {
+    /// Events in order of their triggers.
+    pub events: Vec<Event>,
+    /// Actor and agent phrases: `(first word, end word exclusive, what)`.
+    pub mentions: Vec<(usize, usize, Found)>,
+    /// Noun phrases that got a code: head word → actor.
+    pub actors: Vec<(usize, ActorRef)>,
+    /// Set when a discard phrase matched.
+    pub discard: Option<Discard>,
+    /// Triggers that matched no pattern because they were negated, for `explain`.
+    pub suppressed: Vec<(usize, String)>,
+}
+
+/// What the coder remembers across the sentences of one article (coreference).
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    last_person: Option<ActorRef>,
+    /// Set by a story-level discard: no more events from this article.
+    pub story_discarded: bool,
+}
+
+const NEGATORS: &[&str] = &["not", "n't", "never", "no"];
+const PRONOUNS_PERSON: &[&str] = &["he", "she", "him", "her"];
+const LIGHT_VERBS: &[&str] = &[
+    "hold", "launch", "conduct", "carry", "impose", "begin", "stage", "make", "start", "open",
+    "resume", "continue", "mount", "announce", "have", "lead", "host", "order", "issue", "give",
+    "provide", "send", "deliver", "express", "reiterate", "renew", "repeat", "step", "escalate",
+    "intensify", "reject", "accept", "welcome", "sign",
+];
+const TARGET_PREPS: &[&str] = &[
+    "with", "to", "against", "on", "at", "into", "toward", "towards", "over", "for", "from",
+    "upon", "between", "among", "of", "by", "onto", "in",
+];
+const SPEECH_ROOT: &str = "01";
+
+/// The coder, borrowing a compiled lexicon.
+#[derive(Debug, Clone, Copy)]
+pub struct Coder<'a> {
+    /// The dictionaries.
+    pub lex: &'a Lexicon,
+    /// Options.
+    pub config: Config,
+}
+
+impl<'a> Coder<'a> {
+    /// A coder with default options.
+    pub fn new(lex: &'a Lexicon) -> Coder<'a> {
+        Coder {
+            lex,
+            config: Config::default(),
+        }
+    }
+
+    /// Codes one sentence as of `date`.
+    pub fn code(&self, s: &Sent, date: Date, ctx: &mut Context) -> Coded {
+        let mut out = Coded::default();
+        if s.is_empty() || ctx.story_discarded {
+            return out;
+        }
+        // Discards.
+        for i in 0..s.len() {
+            if let Some((_, d)) = self.lex.discard_at(&s.words, i) {
+                let story = self.lex.discards[d as usize].0;
+                out.discard = Some(Discard { entry: d, story });
+                if story {
+                    ctx.story_discarded = true;
+                }
+                return out;
+            }
+        }
+        // Phrases.
+        let mut i = 0;
+        while i < s.len() {
+            match self.lex.find(&s.words, i) {
+                Some((len, f)) => {
+                    out.mentions.push((i, i + len, f));
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        let np = NounPhrases::new(self, s, date, &out.mentions, ctx);
+        out.actors = np
+            .coded
+            .iter()
+            .enumerate()
+            .filter_map(|(h, a)| a.clone().map(|a| (h, a)))
+            .collect();
+        // Triggers.
+        let mut consumed = vec![false; s.len()];
+        let mut events: Vec<Event> = Vec::new();
+        for t in 0..s.len() {
+            let w = &s.words[t];
+            if consumed[t] || matches!(s.rel[t], Rel::Aux | Rel::AuxPass | Rel::Cop) {
+                continue;
+            }
+            let is_verb = w.is_verb();
+            let is_noun = w.xpos == "NN" || w.xpos == "NNS";
+            if !(is_verb || is_noun) || !self.lex.is_trigger(w) {
+                continue;
+            }
+            let negated = is_negated(s, t);
+            let mut best: Option<(u32, &CompiledPattern, Match)> = None;
+            let mut best_unnegated: Option<(&CompiledPattern, Match)> = None;
+            for (pid, p) in self.lex.patterns_for(w) {
+                if is_noun && !p.nouns {
+                    continue;
+                }
+                let Some(m) = match_pattern(s, t, p, &np) else { continue };
+                if p.negated != negated {
+                    if !p.negated && best_unnegated.as_ref().is_none_or(|(b, _)| p.specificity > b.specificity) {
+                        best_unnegated = Some((p, m));
+                    }
+                    continue;
+                }
+                let better = match &best {
+                    None => true,
+                    Some((_, b, bm)) => (p.specificity, m.explicit) > (b.specificity, bm.explicit),
+                };
+                if better {
+                    best = Some((pid, p, m));
+                }
+            }
+            let Some((pid, p, m)) = best else {
+                if negated {
+                    if let Some((p, m)) = best_unnegated {
+                        out.suppressed.push((t, p.code.clone()));
+                        if let Some(e) = self.denial(s, t, p, &m, &np) {
+                            events.push(e);
+                        }
+                    }
+                }
+                continue;
+            };
+            for &u in &m.used {
+                consumed[u] = true;
+            }
+            if p.code == "---" {
+                continue;
+            }
+            let (sources, targets) = self.actors_for(s, t, &m, &np);
+            let before = events.len();
+            for src in &sources {
+                for tgt in &targets {
+                    if let (Some(a), Some(b)) = (src, tgt) {
+                        if a.code == b.code && a.words == b.words {
+                            continue;
+                        }
+                    }
+                    events.push(Event {
+                        source: src.clone(),
+                        target: tgt.clone(),
+                        code: p.code.clone(),
+                        trigger: (t, w.span),
+                        negated,
+                        pattern: Some(pid),
+                        rule: None,
+                    });
+                }
+            }
+            let _ = before;
+        }
+        // Reported speech: a bare statement only where nothing else is coded.
+        let substantive = events.iter().any(|e| !e.code.starts_with(SPEECH_ROOT) || e.code == "016");
+        if substantive {
+            events.retain(|e| !e.code.starts_with(SPEECH_ROOT) || e.code == "016" || e.rule.is_some());
+        }
+        events.retain(|e| {
+            (e.source.is_some() || !self.config.require_source)
+                && (e.target.is_some() || !self.config.require_dyad)
+        });
+        // One event per (source, code, target).
+        let mut seen = std::collections::HashSet::new();
+        events.retain(|e| {
+            seen.insert((
+                e.source.as_ref().map(|a| a.code.clone()),
+                e.code.clone(),
+                e.target.as_ref().map(|a| a.code.clone()),
+            ))
+        });
+        out.events = events;
+        // Remember the last person named, for pronouns in later sentences.
+        for (_, a) in &out.actors {
+            if a.antecedent.is_none() && a.entries.iter().any(|o| self.is_person_origin(*o)) {
+                ctx.last_person = Some(a.clone());
+            }
+        }
+        out
+    }
+
+    fn is_person_origin(&self, o: Origin) -> bool {
+        self.lex
+            .actors
+            .iter()
+            .any(|a| a.origin == o && a.is_person())
+    }
+
+    /// "He insisted Russia hadn't invaded Ukraine": a negated act of force under a speech
+    /// verb is the speaker's denial (016), aimed at the act's target.
+    fn denial(&self, s: &Sent, t: usize, p: &CompiledPattern, m: &Match, np: &NounPhrases) -> Option<Event> {
+        let root = p.code.get(..2)?;
+        if !matches!(root, "18" | "19" | "20") || s.rel[t] != Rel::Ccomp {
+            return None;
+        }
+        let speaker_verb = s.head_of(t)?;
+        let subj = s.child(speaker_verb, Rel::Subj)?;
+        let source = np.coded_at(subj)?;
+        let (_, targets) = self.actors_for(s, t, m, np);
+        let target = targets.into_iter().flatten().next();
+        Some(Event {
+            source: Some(source),
+            target,
+            code: "016".into(),
+            trigger: (speaker_verb, s.words[speaker_verb].span),
+            negated: false,
+            pattern: None,
+            rule: Some("denial: negated use of force reported by a speaker"),
+        })
+    }
+
+    /// Sources and targets (compounds expanded) for a matched trigger.
+    #[allow(clippy::type_complexity)]
+    fn actors_for(&self, s: &Sent, t: usize, m: &Match, np: &NounPhrases) -> (Vec<Option<ActorRef>>, Vec<Option<ActorRef>>) {
+        let source_head = m.source.or_else(|| default_source(s, t, np));
+        let target_head = m.target.or_else(|| default_target(s, t, np, source_head));
+        let expand = |h: Option<usize>| -> Vec<Option<ActorRef>> {
+            match h {
+                None => vec![None],
+                Some(h) => {
+                    let v: Vec<Option<ActorRef>> = np.conjuncts(s, h).into_iter().filter_map(|c| np.coded_at(c)).map(Some).collect();
+                    if v.is_empty() {
+                        vec![None]
+                    } else {
+                        v
+                    }
+                }
+            }
+        };
+        if let Some(c) = m.compound {
+            let members: Vec<ActorRef> = np.conjuncts(s, c).into_iter().filter_map(|c| np.coded_at(c)).collect();
+            if members.len() >= 2 {
+                return (vec![Some(members[0].clone())], members[1..].iter().cloned().map(Some).collect());
+            }
+        }
+        (expand(source_head), expand(target_head))
+    }
+}
+
+/// Whether word `t` (or the verb it is an open complement of) is negated.
+fn is_negated(s: &Sent, t: usize) -> bool {
+    let mut k = t;
+    for _ in 0..4 {
+        let neg = s.children(k).any(|c| {
+            matches!(s.rel[c], Rel::Advmod | Rel::Det | Rel::Other | Rel::Aux)
+                && NEGATORS.contains(&s.words[c].lower.as_str())
+        });
+        if neg {
+            return true;
+        }
+        match (s.rel[k], s.head_of(k)) {
+            (Rel::Xcomp, Some(h)) => k = h,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The result of matching one pattern.
+#[derive(Debug, Clone, Default)]
+struct Match {
+    source: Option<usize>,
+    target: Option<usize>,
+    compound: Option<usize>,
+    used: Vec<usize>,
+    /// The pattern placed the target or source itself.
+    explicit: bool,
+}
+
+fn words_at(s: &Sent, i: usize, alts: &[Vec<String>]) -> Option<usize> {
+    'alt: for alt in alts {
+        if i + alt.len() > s.len() {
+            continue;
+        }
+        for (k, w) in alt.iter().enumerate() {
+            let x = &s.words[i + k];
+            if x.lower != *w && x.lemma != *w {
+                continue 'alt;
+            }
+        }
+        return Some(alt.len());
+    }
+    None
+}
+
+/// Matches `items` in order over words `lo..hi`; `pinned` fixes the first item at `lo`;
+/// `end_at` requires the last item to end exactly there. Returns the end and fills `m`.
+#[allow(clippy::too_many_arguments)]
+fn match_items(s: &Sent, items: &[(Item, bool)], lo: usize, hi: usize, pinned: bool, end_at: Option<usize>, np: &NounPhrases, m: &mut Match) -> Option<usize> {
+    let Some(((item, _), rest)) = items.split_first() else {
+        return end_at.is_none_or(|e| e == lo).then_some(lo);
+    };
+    let last = if pinned { (lo + 1).min(hi) } else { hi };
+    for i in lo..last {
+        let mut trial = m.clone();
+        let end = match item {
+            Item::Words(alts) => words_at(s, i, alts).filter(|&n| i + n <= hi).map(|n| {
+                trial.used.extend(i..i + n);
+                i + n
+            }),
+            Item::Source | Item::Target | Item::Compound => np.starting_at(s, i).filter(|&(_, e)| e <= hi).map(|(head, end)| {
+                match item {
+                    Item::Source => trial.source = Some(head),
+                    Item::Target => trial.target = Some(head),
+                    _ => trial.compound = Some(head),
+                }
+                trial.explicit = true;
+                end
+            }),
+        };
+        if let Some(end) = end {
+            let next_pinned = rest.first().is_some_and(|(_, a)| *a);
+            if let Some(e) = match_items(s, rest, end, hi, next_pinned, end_at, np, &mut trial) {
+                *m = trial;
+                return Some(e);
+            }
+        }
+    }
+    None
+}
+
+fn match_pattern(s: &Sent, t: usize, p: &CompiledPattern, np: &NounPhrases) -> Option<Match> {
+    let n = s.len();
+    // Multi-word triggers.
+    let mut first = t;
+    let mut last = t;
+    for (k, w) in p.trigger_before.iter().rev().enumerate() {
+        let i = t.checked_sub(k + 1)?;
+        if s.words[i].lower != *w && s.words[i].lemma != *w {
+            return None;
+        }
+        first = i;
+    }
+    for w in &p.trigger_after {
+        // A particle may be separated by an object: `called the talks off`.
+        let found = (last + 1..(last + 4).min(n)).find(|&i| s.words[i].lower == *w || s.words[i].lemma == *w)?;
+        last = found;
+    }
+    let mut m = Match::default();
+    m.used.extend(first..=last);
+    // The clause: the subtree of the top of the trigger's complement chain.
+    let mut top = t;
+    while matches!(s.rel[top], Rel::Xcomp | Rel::Conj) {
+        match s.head_of(top) {
+            Some(h) => top = h,
+            None => break,
+        }
+    }
+    let (clo, _) = s.extent(top, &|r| matches!(r, Rel::Advcl | Rel::Punct | Rel::Conj | Rel::Cc));
+    let (_, thi) = s.extent(t, &|r| matches!(r, Rel::Conj | Rel::Cc | Rel::Punct));
+    let thi = thi.max(last);
+    if !p.before.is_empty() {
+        let end_at = p.touch.then_some(first);
+        match_items(s, &p.before, clo.min(first), first, false, end_at, np, &mut m)?;
+    }
+    if !p.after.is_empty() {
+        let pinned = p.after.first().is_some_and(|(_, a)| *a);
+        match_items(s, &p.after, last + 1, thi + 1, pinned, None, np, &mut m)?;
+    }
+    Some(m)
+}
+
+/// Noun phrases of a sentence and their actor codes.
+struct NounPhrases {
+    /// Per word: the actor of the noun phrase it heads, if coded.
+    coded: Vec<Option<ActorRef>>,
+    /// Per word: the noun phrase extent `(lo, hi)` when it heads one.
+    extent: Vec<Option<(usize, usize)>>,
+}
+
+impl NounPhrases {
+    fn new(c: &Coder<'_>, s: &Sent, date: Date, mentions: &[(usize, usize, Found)], ctx: &Context) -> NounPhrases {
+        let n = s.len();
+        let mut coded = vec![None; n];
+        let mut extent = vec![None; n];
+        let lex = c.lex;
+        for h in 0..n {
+            let w = &s.words[h];
+            let nominal = w.xpos.starts_with("NN") || w.xpos == "PRP" || w.xpos == "CD" || w.xpos.starts_with("JJ") && matches!(s.rel[h], Rel::Subj | Rel::Obj | Rel::Obl | Rel::Nmod | Rel::Conj);
+            if !nominal {
+                continue;
+            }
+            // A word inside a larger noun phrase's name is not a head of its own.
+            if matches!(s.rel[h], Rel::Compound | Rel::Amod) {
+                continue;
+            }
+            let (lo, hi) = s.extent(h, &|r| matches!(r, Rel::Acl | Rel::Conj | Rel::Cc | Rel::Appos | Rel::Punct | Rel::Advcl | Rel::Ccomp | Rel::Nmod | Rel::Obl | Rel::Case));
+            // Keep `of` modifiers (`the president of France`).
+            let mut hi = hi;
+            for k in s.children(h) {
+                if s.rel[k] == Rel::Nmod && s.child(k, Rel::Case).is_some_and(|c| s.words[c].lower == "of") {
+                    let (_, e) = s.extent(k, &|r| matches!(r, Rel::Acl | Rel::Conj | Rel::Cc | Rel::Punct));
+                    hi = hi.max(e);
+                }
+            }
+            extent[h] = Some((lo, hi));
+            let inside: Vec<&(usize, usize, Found)> = mentions.iter().filter(|(a, b, _)| *a >= lo && *b <= hi + 1).collect();
+            let mut actor: Option<(String, Origin, bool)> = None;
+            let mut agents: Vec<(&str, bool, Origin)> = Vec::new();
+            for (_, _, f) in &inside {
+                match *f {
+                    Found::Actor(a) => {
+                        let a = &lex.actors[a as usize];
+                        let Some(code) = a.code_at(date) else { continue };
+                        let person = a.is_person();
+                        // A named person or a fuller code beats a bare country.
+                        let better = match &actor {
+                            None => true,
+                            Some((c, _, p)) => person && !p || code.len() > c.len() && !p,
+                        };
+                        if better {
+                            actor = Some((code.to_string(), a.origin, person));
+                        }
+                    }
+                    Found::Agent(g) => {
+                        let g = &lex.agents[g as usize];
+                        agents.push((g.code.as_str(), g.prefix, g.origin));
+                    }
+                }
+            }
+            let span = Span::new(s.words[lo].span.start, s.words[hi].span.end);
+            let mut entries = Vec::new();
+            let code = match actor {
+                Some((code, origin, person)) => {
+                    entries.push(origin);
+                    if person {
+                        code
+                    } else {
+                        let mut pre = String::new();
+                        let mut post = String::new();
+                        for (g, prefix, o) in &agents {
+                            if code.contains(g) {
+                                continue;
+                            }
+                            entries.push(*o);
+                            if *prefix {
+                                pre.push_str(g);
+                            } else if !post.contains(g) {
+                                post.push_str(g);
+                            }
+                        }
+                        format!("{pre}{code}{post}")
+                    }
+                }
+                None if !agents.is_empty() => {
+                    // "the minister": the last person named, when the role fits.
+                    let definite = s.children(h).any(|k| s.rel[k] == Rel::Det && s.words[k].lower == "the");
+                    if let (true, Some(p)) = (definite, &ctx.last_person) {
+                        if agents.iter().any(|(g, _, _)| p.code.ends_with(g)) {
+                            coded[h] = Some(ActorRef {
+                                antecedent: Some(p.span),
+                                span,
+                                words: (lo, hi + 1),
+                                ..p.clone()
+                            });
+                            continue;
+                        }
+                    }
+                    let mut code = String::new();
+                    for (g, _, o) in &agents {
+                        entries.push(*o);
+                        if !code.contains(g) {
+                            code.push_str(g);
+                        }
+                    }
+                    code
+                }
+                None => {
+                    if w.xpos == "PRP" && PRONOUNS_PERSON.contains(&w.lower.as_str()) {
+                        if let Some(p) = &ctx.last_person {
+                            coded[h] = Some(ActorRef {
+                                antecedent: Some(p.span),
+                                span,
+                                words: (lo, hi + 1),
+                                ..p.clone()
+                            });
+                        }
+                    }
+                    continue;
+                }
+            };
+            coded[h] = Some(ActorRef {
+                code,
+                span,
+                words: (lo, hi + 1),
+                entries,
+                antecedent: None,
+            });
+        }
+        NounPhrases { coded, extent }
+    }
+
+    fn coded_at(&self, h: usize) -> Option<ActorRef> {
+        self.coded.get(h).cloned().flatten()
+    }
+
+    /// The coded noun phrase that starts at word `i` (a leading determiner may be skipped),
+    /// as `(head, end)`.
+    fn starting_at(&self, s: &Sent, i: usize) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, usize)> = None;
+        for (h, e) in self.extent.iter().enumerate() {
+            let Some((lo, hi)) = e else { continue };
+            let starts = *lo == i || *lo + 1 == i && s.rel[*lo] == Rel::Det;
+            if starts && self.coded[h].is_some() && best.is_none_or(|(_, b)| hi + 1 > b) {
+                best = Some((h, hi + 1));
+            }
+        }
+        best
+    }
+
+    /// `h` and its conjuncts.
+    fn conjuncts(&self, s: &Sent, h: usize) -> Vec<usize> {
+        let mut out = vec![h];
+        let mut k = 0;
+        while k < out.len() {
+            let x = out[k];
+            for c in s.children(x) {
+                if s.rel[c] == Rel::Conj && s.words[c].xpos != "VB" && !s.words[c].is_verb() {
+                    out.push(c);
+                }
+            }
+            k += 1;
+            if out.len() > 16 {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// The subject of a verb trigger, following open complements and coordination up; for a
+/// noun trigger its possessive or national adjective, or the subject of the light verb it is
+/// the object of. In the passive the `by` agent is the source.
+fn default_source(s: &Sent, t: usize, np: &NounPhrases) -> Option<usize> {
+    let w = &s.words[t];
+    if w.is_verb() {
+        let mut v = t;
+        for _ in 0..4 {
+            if s.child(v, Rel::SubjPass).is_some() {
+                return by_agent(s, v);
+            }
+            if let Some(subj) = s.child(v, Rel::Subj) {
+                return Some(subj);
+            }
+            match (s.rel[v], s.head_of(v)) {
+                (Rel::Xcomp | Rel::Conj, Some(h)) => v = h,
+                // "X, backed by Y" / "the talks held by X": a participle's noun.
+                _ => return None,
+            }
+        }
+        return None;
+    }
+    // Noun trigger.
+    for c in s.children(t) {
+        if matches!(s.rel[c], Rel::Poss | Rel::Amod | Rel::Compound) && np.coded[c].is_some() {
+            return Some(c);
+        }
+    }
+    // Possessive or adjective inside the noun's own phrase that is a mention: look at the
+    // phrase's coded words to the left of the noun.
+    if let Some(h) = s.head_of(t) {
+        let light = LIGHT_VERBS.contains(&s.words[h].lemma.as_str());
+        if light && matches!(s.rel[t], Rel::Obj | Rel::Xcomp) {
+            return default_source(s, h, np);
+        }
+        if s.rel[t] == Rel::Subj {
+            return None;
+        }
+    }
+    None
+}
+
+fn by_agent(s: &Sent, v: usize) -> Option<usize> {
+    s.children(v).find(|&c| {
+        matches!(s.rel[c], Rel::Obl | Rel::Nmod) && s.child(c, Rel::Case).is_some_and(|p| s.words[p].lower == "by")
+    })
+}
+
+/// The target: the object, else the first prepositional object after the trigger; for the
+/// passive, the passive subject; for a noun trigger, its prepositional modifier.
+fn default_target(s: &Sent, t: usize, np: &NounPhrases, source: Option<usize>) -> Option<usize> {
+    let coded = |h: usize| np.coded[h].is_some() && Some(h) != source;
+    let w = &s.words[t];
+    if w.is_verb() {
+        if let Some(sp) = s.child(t, Rel::SubjPass) {
+            if coded(sp) {
+                return Some(sp);
+            }
+        }
+        if let Some(o) = s.child(t, Rel::Obj) {
+            if coded(o) {
+                return Some(o);
+            }
+            // "restore ties with Gondor": the object's prepositional modifier.
+            if let Some(x) = prep_child(s, o, &coded, &[Rel::Nmod]) {
+                return Some(x);
+            }
+        }
+        if let Some(x) = prep_child(s, t, &coded, &[Rel::Obl, Rel::Nmod]) {
+            return Some(x);
+        }
+        // An open complement's object: "agreed to meet X" is coded on `meet`, but "tried to
+        // reach X" may be coded on the upper verb.
+        return None;
+    }
+    if let Some(x) = prep_child(s, t, &coded, &[Rel::Nmod, Rel::Obl]) {
+        return Some(x);
+    }
+    // A light verb's prepositional object: "held talks with X".
+    if let Some(h) = s.head_of(t) {
+        if LIGHT_VERBS.contains(&s.words[h].lemma.as_str()) && s.rel[t] == Rel::Obj {
+            return prep_child(s, h, &coded, &[Rel::Obl]);
+        }
+    }
+    None
+}
+
+fn prep_child(s: &Sent, h: usize, coded: &dyn Fn(usize) -> bool, rels: &[Rel]) -> Option<usize> {
+    s.children(h)
+        .filter(|&c| rels.contains(&s.rel[c]) && c > h)
+        .find(|&c| {
+            let prep = s.child(c, Rel::Case).map(|p| s.words[p].lower.as_str());
+            let ok = prep.is_none_or(|p| TARGET_PREPS.contains(&p) && p != "by");
+            ok && coded(c)
+        })
+}

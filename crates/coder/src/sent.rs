@@ -1,0 +1,288 @@
+//! The coder's view of one sentence: words with lemmas and Penn tags, and a dependency tree
+//! with Universal Dependencies relations. It is built from dyad's own annotation
+//! ([`Sent::from_doc`]) or from a supplied Penn Treebank parse ([`crate::penn`]).
+
+use dyad_core::{Doc, Span, ROOT};
+
+/// A dependency relation, reduced to what the coder looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rel {
+    /// The root of the tree.
+    Root,
+    /// Nominal subject (`nsubj`).
+    Subj,
+    /// Passive nominal subject (`nsubj:pass`).
+    SubjPass,
+    /// Direct object (`obj`), or indirect object (`iobj`).
+    Obj,
+    /// Oblique nominal of a verb (`obl`, `obl:agent`…).
+    Obl,
+    /// Nominal modifier of a noun (`nmod`).
+    Nmod,
+    /// Possessive (`nmod:poss`).
+    Poss,
+    /// Preposition or possessive marker (`case`).
+    Case,
+    /// Determiner.
+    Det,
+    /// Adjectival modifier.
+    Amod,
+    /// Compound or flat name part.
+    Compound,
+    /// Conjunct.
+    Conj,
+    /// Coordinating conjunction.
+    Cc,
+    /// Open clausal complement (`xcomp`).
+    Xcomp,
+    /// Clausal complement (`ccomp`).
+    Ccomp,
+    /// Adverbial clause.
+    Advcl,
+    /// Adverbial modifier (`not` and `never` among them).
+    Advmod,
+    /// Auxiliary.
+    Aux,
+    /// Passive auxiliary.
+    AuxPass,
+    /// Copula.
+    Cop,
+    /// Subordinating marker (`to`, `that`).
+    Mark,
+    /// Apposition.
+    Appos,
+    /// Clausal modifier of a noun (relative clauses included).
+    Acl,
+    /// Numeric modifier.
+    Nummod,
+    /// Punctuation.
+    Punct,
+    /// Verb particle (`compound:prt`).
+    Prt,
+    /// Anything else.
+    Other,
+}
+
+impl Rel {
+    /// Maps a UD relation name (with or without subtype).
+    pub fn from_ud(s: &str) -> Rel {
+        match s {
+            "nsubj:pass" | "csubj:pass" => Rel::SubjPass,
+            "nmod:poss" => Rel::Poss,
+            "aux:pass" => Rel::AuxPass,
+            "compound:prt" => Rel::Prt,
+            "root" => Rel::Root,
+            _ => match s.split(':').next().unwrap_or(s) {
+                "nsubj" | "csubj" => Rel::Subj,
+                "obj" | "iobj" => Rel::Obj,
+                "obl" => Rel::Obl,
+                "nmod" => Rel::Nmod,
+                "case" => Rel::Case,
+                "det" => Rel::Det,
+                "amod" => Rel::Amod,
+                "compound" | "flat" | "fixed" => Rel::Compound,
+                "conj" => Rel::Conj,
+                "cc" => Rel::Cc,
+                "xcomp" => Rel::Xcomp,
+                "ccomp" => Rel::Ccomp,
+                "advcl" => Rel::Advcl,
+                "advmod" => Rel::Advmod,
+                "aux" => Rel::Aux,
+                "cop" => Rel::Cop,
+                "mark" => Rel::Mark,
+                "appos" => Rel::Appos,
+                "acl" => Rel::Acl,
+                "nummod" => Rel::Nummod,
+                "punct" => Rel::Punct,
+                _ => Rel::Other,
+            },
+        }
+    }
+
+    /// The UD name written by `dyad explain`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rel::Root => "root",
+            Rel::Subj => "nsubj",
+            Rel::SubjPass => "nsubj:pass",
+            Rel::Obj => "obj",
+            Rel::Obl => "obl",
+            Rel::Nmod => "nmod",
+            Rel::Poss => "nmod:poss",
+            Rel::Case => "case",
+            Rel::Det => "det",
+            Rel::Amod => "amod",
+            Rel::Compound => "compound",
+            Rel::Conj => "conj",
+            Rel::Cc => "cc",
+            Rel::Xcomp => "xcomp",
+            Rel::Ccomp => "ccomp",
+            Rel::Advcl => "advcl",
+            Rel::Advmod => "advmod",
+            Rel::Aux => "aux",
+            Rel::AuxPass => "aux:pass",
+            Rel::Cop => "cop",
+            Rel::Mark => "mark",
+            Rel::Appos => "appos",
+            Rel::Acl => "acl",
+            Rel::Nummod => "nummod",
+            Rel::Punct => "punct",
+            Rel::Prt => "compound:prt",
+            Rel::Other => "dep",
+        }
+    }
+}
+
+/// One word of a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// Byte span in the article text.
+    pub span: Span,
+    /// The word as written.
+    pub form: String,
+    /// Lower-cased form.
+    pub lower: String,
+    /// Lower-cased lemma.
+    pub lemma: String,
+    /// Penn Treebank tag.
+    pub xpos: String,
+}
+
+impl Word {
+    /// A word; `lower` is derived from `form` and `lemma` is lower-cased.
+    pub fn new(span: Span, form: &str, lemma: &str, xpos: &str) -> Word {
+        Word {
+            span,
+            form: form.to_string(),
+            lower: form.to_lowercase(),
+            lemma: lemma.to_lowercase(),
+            xpos: xpos.to_string(),
+        }
+    }
+
+    /// A noun (common or proper) or pronoun.
+    pub fn is_nominal(&self) -> bool {
+        self.xpos.starts_with("NN") || self.xpos == "PRP" || self.xpos == "CD"
+    }
+
+    /// A verb of any form (modals excluded).
+    pub fn is_verb(&self) -> bool {
+        self.xpos.starts_with("VB")
+    }
+}
+
+/// A sentence with its dependency tree. Heads are word indices within the sentence, or
+/// [`ROOT`]; `rel[i]` is word `i`'s relation to its head.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sent {
+    /// The words in order.
+    pub words: Vec<Word>,
+    /// Head of each word.
+    pub head: Vec<u32>,
+    /// Relation of each word to its head.
+    pub rel: Vec<Rel>,
+    /// Byte span of the whole sentence in the article text.
+    pub span: Span,
+}
+
+impl Sent {
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when the sentence has no word.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The head of word `i`, if it has one.
+    pub fn head_of(&self, i: usize) -> Option<usize> {
+        let h = self.head[i];
+        (h != ROOT).then_some(h as usize)
+    }
+
+    /// The dependents of word `i`, in order.
+    pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.head
+            .iter()
+            .enumerate()
+            .filter(move |&(_, &h)| h as usize == i)
+            .map(|(j, _)| j)
+    }
+
+    /// The first dependent of `i` with relation `rel`.
+    pub fn child(&self, i: usize, rel: Rel) -> Option<usize> {
+        self.children(i).find(|&j| self.rel[j] == rel)
+    }
+
+    /// Whether `a` is `b` or one of `b`'s descendants.
+    pub fn dominated_by(&self, mut a: usize, b: usize) -> bool {
+        for _ in 0..=self.len() {
+            if a == b {
+                return true;
+            }
+            match self.head_of(a) {
+                Some(h) => a = h,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The first and last word of `i`'s subtree (inclusive), leaving out the subtrees of
+    /// `i`'s dependents whose relation makes `skip` true.
+    pub fn extent(&self, i: usize, skip: &dyn Fn(Rel) -> bool) -> (usize, usize) {
+        let (mut lo, mut hi) = (i, i);
+        for j in 0..self.len() {
+            let mut k = j;
+            for _ in 0..self.len() {
+                let Some(h) = self.head_of(k) else { break };
+                if h == i {
+                    if !skip(self.rel[k]) {
+                        lo = lo.min(j);
+                        hi = hi.max(j);
+                    }
+                    break;
+                }
+                k = h;
+            }
+        }
+        (lo, hi)
+    }
+
+    /// Builds the view of sentence `s` of an annotated document. Without a parse every word
+    /// hangs from the first one and no event can be coded from it.
+    pub fn from_doc(doc: &Doc, s: usize) -> Sent {
+        let range = doc.sentences.tokens(s);
+        let first = range.start;
+        let tags = &doc.tags;
+        let parsed = tags.head.len() == doc.tokens.len() && !tags.head.is_empty();
+        let tagged = tags.xpos.len() == doc.tokens.len();
+        let mut sent = Sent {
+            span: doc.sentences.span(s),
+            ..Sent::default()
+        };
+        for t in range.clone() {
+            let span = doc.tokens.span(t);
+            let form = doc.text_of(span);
+            let (lemma, xpos) = if tagged {
+                (&*tags.lemma[t], tags.xpos[t])
+            } else {
+                (form, "X")
+            };
+            sent.words.push(Word::new(span, form, lemma, xpos));
+            if parsed {
+                let h = tags.head[t];
+                sent.head
+                    .push(if h == ROOT { ROOT } else { h - first as u32 });
+                sent.rel.push(Rel::from_ud(tags.deprel[t]));
+            } else {
+                sent.head.push(if t == first { ROOT } else { 0 });
+                sent.rel
+                    .push(if t == first { Rel::Root } else { Rel::Other });
+            }
+        }
+        sent
+    }
+}

@@ -1,0 +1,253 @@
+//! Event coding wired to the rest of dyad: dictionaries (built-in or a folder), sentences from
+//! dyad's own parse or a supplied Penn parse, JSONL event records with provenance, and the
+//! human-readable `dyad explain` report.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use dyad_coder::{penn, Coded, Coder, Config, Context, Event, Found, Lexicon, Sent};
+use dyad_core::{cameo, plover, Date, Doc};
+use dyad_dict::{Diagnostic, Severity};
+use dyad_nlp::tagger::Upos;
+use serde_json::{json, Value};
+
+use crate::models::Models;
+
+/// Where sentence structure comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parses {
+    /// dyad's own tagger and parser.
+    Own,
+    /// The Penn Treebank parse supplied with the record (PETRARCH XML); records without one
+    /// fall back to dyad's own.
+    Supplied,
+}
+
+/// The built-in dictionaries, compiled on first use.
+pub fn builtin_lexicon() -> &'static Lexicon {
+    static LEX: OnceLock<Lexicon> = OnceLock::new();
+    LEX.get_or_init(|| Lexicon::compile(&dyad_dict::builtin().0))
+}
+
+/// Compiles the dictionaries in `dir` (dyad's own format or TABARI/PETRARCH files). Fails when
+/// the folder yields no usable dictionary; diagnostics come back for the caller to print.
+pub fn load_lexicon(dir: &Path) -> anyhow::Result<(Lexicon, Vec<Diagnostic>)> {
+    anyhow::ensure!(dir.is_dir(), "{} is not a folder", dir.display());
+    let (dicts, diags) = dyad_dict::read_any(dir);
+    let s = dicts.stats();
+    anyhow::ensure!(
+        s.actors + s.verbs + s.patterns > 0,
+        "{} holds no actor or verb dictionary (expected dyad's actors/*.tsv and verbs.tsv, or \
+         TABARI/PETRARCH *.actors.txt and *verbs.txt files)",
+        dir.display()
+    );
+    Ok((Lexicon::compile(&dicts), diags))
+}
+
+/// Lemmas for words of a supplied parse, from dyad's lemmatizer.
+pub fn penn_lemma(word: &str, tag: &str) -> String {
+    let upos = if tag.starts_with("NNP") {
+        Upos::Propn
+    } else if tag.starts_with("VB") {
+        Upos::Verb
+    } else {
+        Upos::Noun
+    };
+    Models::builtin().lemmatizer.lemma(word, upos, tag).to_lowercase()
+}
+
+/// The sentence view for a supplied parse of `text`.
+pub fn supplied_sent(parse: &str, text: &str) -> Result<Sent, penn::ParseError> {
+    let tree = penn::parse_tree(parse)?;
+    Ok(penn::to_sent(&tree, text, &penn_lemma))
+}
+
+/// The events of one sentence, with everything the coder found.
+#[derive(Debug, Clone)]
+pub struct SentenceCoding {
+    /// Sentence index in the document.
+    pub sentence: usize,
+    /// The sentence view that was coded.
+    pub sent: Sent,
+    /// What the coder found.
+    pub coded: Coded,
+}
+
+/// Codes every sentence of an annotated document. With [`Parses::Supplied`] and a parse on the
+/// article, the whole text is one sentence with that parse. Returns an error message when a
+/// supplied parse is unreadable.
+pub fn code_doc(doc: &Doc, lex: &Lexicon, config: Config, parses: Parses, date: Date) -> Result<Vec<SentenceCoding>, String> {
+    let coder = Coder { lex, config };
+    let mut ctx = Context::default();
+    let mut out = Vec::new();
+    if let (Parses::Supplied, Some(parse)) = (parses, &doc.article.parse) {
+        let sent = supplied_sent(parse, doc.text()).map_err(|e| format!("bad supplied parse: {e}"))?;
+        let coded = coder.code(&sent, date, &mut ctx);
+        out.push(SentenceCoding {
+            sentence: 0,
+            sent,
+            coded,
+        });
+        return Ok(out);
+    }
+    for s in 0..doc.sentences.len() {
+        let sent = Sent::from_doc(doc, s);
+        let coded = coder.code(&sent, date, &mut ctx);
+        out.push(SentenceCoding {
+            sentence: s,
+            sent,
+            coded,
+        });
+    }
+    Ok(out)
+}
+
+fn date_str(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+fn origin_json(lex: &Lexicon, o: dyad_coder::Origin) -> Value {
+    json!({"file": lex.file(o), "line": o.line})
+}
+
+fn actor_json(doc: &Doc, lex: &Lexicon, a: &Option<dyad_coder::ActorRef>) -> Value {
+    match a {
+        None => Value::Null,
+        Some(a) => {
+            let mut v = json!({
+                "code": a.code,
+                "text": doc.text().get(a.span.range()).unwrap_or(""),
+                "span": [a.span.start, a.span.end],
+                "entries": a.entries.iter().map(|o| origin_json(lex, *o)).collect::<Vec<_>>(),
+            });
+            if let Some(ant) = a.antecedent {
+                v["antecedent"] = json!({"text": doc.text().get(ant.range()).unwrap_or(""), "span": [ant.start, ant.end]});
+            }
+            v
+        }
+    }
+}
+
+/// One event as a JSON object (the `dyad code` record).
+pub fn event_json(doc: &Doc, lex: &Lexicon, s: &SentenceCoding, e: &Event, date: Date) -> Value {
+    let info = cameo::event(&e.code);
+    let pl = plover::plover(&e.code);
+    let pattern = e.pattern.map(|p| {
+        let p = &lex.patterns[p as usize];
+        json!({"file": lex.file(p.origin), "line": p.origin.line, "pattern": p.text, "code": p.code})
+    });
+    json!({
+        "article": doc.article.id,
+        "sentence": s.sentence,
+        "date": date_str(date),
+        "source": actor_json(doc, lex, &e.source),
+        "target": actor_json(doc, lex, &e.target),
+        "cameo": e.code,
+        "name": info.map(|i| i.name),
+        "root": info.map(|i| i.root).or_else(|| e.code.get(..2)),
+        "quad": info.map(|i| i.quad_class.number()),
+        "goldstein": info.map(|i| i.goldstein),
+        "plover": pl.map(|p| json!({"type": p.event_type.as_str(), "mode": p.mode})),
+        "negated": e.negated,
+        "provenance": {
+            "verb": {"text": doc.text().get(e.trigger.1.range()).unwrap_or(""), "span": [e.trigger.1.start, e.trigger.1.end]},
+            "sentence_span": [s.sent.span.start, s.sent.span.end],
+            "pattern": pattern,
+            "rule": e.rule,
+        },
+    })
+}
+
+/// The date events are dated with: the article's, else `fallback`, else none.
+pub fn article_date(doc: &Doc, fallback: Option<Date>) -> Option<Date> {
+    doc.article.published.map(|p| p.date()).or(fallback)
+}
+
+/// A report of the coding of one text for a person to read.
+pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "date: {}", date_str(date));
+    for sc in codings {
+        let s = &sc.sent;
+        let _ = writeln!(o, "\n# sentence {}: {}", sc.sentence, doc.text().get(s.span.range()).unwrap_or("").trim());
+        let _ = writeln!(o, "## tokens and parse");
+        for (i, w) in s.words.iter().enumerate() {
+            let head = s.head_of(i).map_or("ROOT".to_string(), |h| format!("{} {}", h + 1, s.words[h].form));
+            let _ = writeln!(o, "{:>3} {:<16} {:<12} {:<5} {:<11} -> {}", i + 1, w.form, w.lemma, w.xpos, s.rel[i].name(), head);
+        }
+        let _ = writeln!(o, "## phrases found");
+        if sc.coded.mentions.is_empty() {
+            let _ = writeln!(o, "(none)");
+        }
+        for &(a, b, f) in &sc.coded.mentions {
+            let text: Vec<&str> = s.words[a..b].iter().map(|w| w.form.as_str()).collect();
+            let what = match f {
+                Found::Actor(i) => {
+                    let actor = &lex.actors[i as usize];
+                    format!(
+                        "actor {} = {} ({}:{})",
+                        actor.name,
+                        actor.code_at(date).unwrap_or("(no code at this date)"),
+                        lex.file(actor.origin),
+                        actor.origin.line
+                    )
+                }
+                Found::Agent(i) => {
+                    let g = &lex.agents[i as usize];
+                    format!("agent {} ({}:{})", g.code, lex.file(g.origin), g.origin.line)
+                }
+            };
+            let _ = writeln!(o, "- \"{}\": {what}", text.join(" "));
+        }
+        let _ = writeln!(o, "## actors");
+        for (h, a) in &sc.coded.actors {
+            let via = a.antecedent.map(|sp| format!(" (refers to \"{}\")", doc.text().get(sp.range()).unwrap_or(""))).unwrap_or_default();
+            let _ = writeln!(o, "- {} \"{}\" (head {}){via}", a.code, doc.text().get(a.span.range()).unwrap_or(""), s.words[*h].form);
+        }
+        if let Some(d) = &sc.coded.discard {
+            let (story, origin, text) = &lex.discards[d.entry as usize];
+            let _ = writeln!(o, "## discarded ({}) by \"{text}\" ({}:{})", if *story { "story" } else { "sentence" }, lex.file(*origin), origin.line);
+        }
+        for (t, code) in &sc.coded.suppressed {
+            let _ = writeln!(o, "## negated: \"{}\" would be {code}; not coded", s.words[*t].form);
+        }
+        let _ = writeln!(o, "## events");
+        if sc.coded.events.is_empty() {
+            let _ = writeln!(o, "(none)");
+        }
+        for e in &sc.coded.events {
+            let code = |a: &Option<dyad_coder::ActorRef>| a.as_ref().map_or("---".to_string(), |a| a.code.clone());
+            let name = cameo::event(&e.code).map_or("", |i| i.name);
+            let why = match (e.pattern, e.rule) {
+                (Some(p), _) => {
+                    let p = &lex.patterns[p as usize];
+                    format!("pattern \"{}\" ({}:{})", p.text, lex.file(p.origin), p.origin.line)
+                }
+                (None, Some(r)) => format!("rule: {r}"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                o,
+                "- {} {} {} ({name}) verb \"{}\"{}: {why}",
+                code(&e.source),
+                e.code,
+                code(&e.target),
+                s.words[e.trigger.0].form,
+                if e.negated { " [negated]" } else { "" }
+            );
+        }
+    }
+    o
+}
+
+/// Prints dictionary diagnostics of warning or error severity to stderr.
+pub fn report_diagnostics(diags: &[Diagnostic], quiet: bool) {
+    if quiet {
+        return;
+    }
+    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    if errors > 0 {
+        eprintln!("dyad: warning: the dictionaries have {errors} line(s) that were skipped; run `dyad dict check` for the list");
+    }
+}
