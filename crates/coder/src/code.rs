@@ -180,13 +180,20 @@ impl<'a> Coder<'a> {
                 continue;
             }
             let negated = is_negated(s, t);
-            let mut best: Option<(u32, &CompiledPattern, Match)> = None;
+            if std::env::var_os("DYAD_DEBUG").is_some() {
+                for (pid, p, _) in self.lex.patterns_for(w) {
+                    eprintln!("debug: {} pattern {pid} {:?} nouns={} match={:?}", w.form, p.text, p.nouns, match_pattern(s, t, p, &np).is_some());
+                }
+            }
+            let mut best: Option<(u32, &CompiledPattern, Match, bool)> = None;
             let mut best_unnegated: Option<(&CompiledPattern, Match)> = None;
-            for (pid, p) in self.lex.patterns_for(w) {
+            for (pid, p, by_form) in self.lex.patterns_for(w) {
                 if is_noun && !p.nouns {
                     continue;
                 }
                 let Some(m) = match_pattern(s, t, p, &np) else { continue };
+                // TABARI/PETRARCH dictionaries carry their own negation patterns.
+                let negated = negated && p.nouns;
                 if p.negated != negated {
                     if !p.negated && best_unnegated.as_ref().is_none_or(|(b, _)| p.specificity > b.specificity) {
                         best_unnegated = Some((p, m));
@@ -195,13 +202,13 @@ impl<'a> Coder<'a> {
                 }
                 let better = match &best {
                     None => true,
-                    Some((_, b, bm)) => (p.specificity, m.explicit) > (b.specificity, bm.explicit),
+                    Some((_, b, bm, bf)) => (p.specificity, m.explicit, by_form) > (b.specificity, bm.explicit, *bf),
                 };
                 if better {
-                    best = Some((pid, p, m));
+                    best = Some((pid, p, m, by_form));
                 }
             }
-            let Some((pid, p, m)) = best else {
+            let Some((pid, p, m, _)) = best else {
                 if negated {
                     if let Some((p, m)) = best_unnegated {
                         out.suppressed.push((t, p.code.clone()));
@@ -218,7 +225,10 @@ impl<'a> Coder<'a> {
             if p.code == "---" {
                 continue;
             }
-            let (sources, targets) = self.actors_for(s, t, &m, &np);
+            let (sources, targets) = self.actors_for(s, t, &m, &np, !p.nouns);
+            if std::env::var_os("DYAD_DEBUG").is_some() {
+                eprintln!("debug: chose {:?} code {} sources {:?} targets {:?}", p.text, p.code, sources.iter().map(|a| a.as_ref().map(|a| a.code.clone())).collect::<Vec<_>>(), targets.iter().map(|a| a.as_ref().map(|a| a.code.clone())).collect::<Vec<_>>());
+            }
             let before = events.len();
             for src in &sources {
                 for tgt in &targets {
@@ -236,19 +246,41 @@ impl<'a> Coder<'a> {
                         pattern: Some(pid),
                         rule: None,
                     });
+                    if let (Some(pair), Some(_), Some(_)) = (&p.pair, src, tgt) {
+                        events.push(Event {
+                            source: tgt.clone(),
+                            target: src.clone(),
+                            code: pair.clone(),
+                            trigger: (t, w.span),
+                            negated,
+                            pattern: Some(pid),
+                            rule: None,
+                        });
+                    }
                 }
             }
             let _ = before;
-        }
-        // Reported speech: a bare statement only where nothing else is coded.
-        let substantive = events.iter().any(|e| !e.code.starts_with(SPEECH_ROOT) || e.code == "016");
-        if substantive {
-            events.retain(|e| !e.code.starts_with(SPEECH_ROOT) || e.code == "016" || e.rule.is_some());
         }
         events.retain(|e| {
             (e.source.is_some() || !self.config.require_source)
                 && (e.target.is_some() || !self.config.require_dyad)
         });
+        // Reported speech: the embedded event is coded; the statement itself (a 01 code on a
+        // verb whose clause holds another coded trigger, or a bare 010) only where nothing
+        // else is.
+        let triggers: Vec<usize> = events.iter().map(|e| e.trigger.0).collect();
+        let embeds = |e: &Event| {
+            triggers.iter().any(|&t| t != e.trigger.0 && s.dominated_by(t, e.trigger.0))
+        };
+        let keep: Vec<bool> = events
+            .iter()
+            .map(|e| {
+                let speech = e.code.starts_with(SPEECH_ROOT) && e.code != "016" && e.rule.is_none();
+                !(speech && (embeds(e) || e.code == "010" && triggers.iter().any(|&t| t != e.trigger.0)))
+            })
+            .collect();
+        let mut k = keep.iter();
+        events.retain(|_| *k.next().unwrap_or(&true));
         // One event per (source, code, target).
         let mut seen = std::collections::HashSet::new();
         events.retain(|e| {
@@ -285,7 +317,7 @@ impl<'a> Coder<'a> {
         let speaker_verb = s.head_of(t)?;
         let subj = s.child(speaker_verb, Rel::Subj)?;
         let source = np.coded_at(subj)?;
-        let (_, targets) = self.actors_for(s, t, m, np);
+        let (_, targets) = self.actors_for(s, t, m, np, false);
         let target = targets.into_iter().flatten().next();
         Some(Event {
             source: Some(source),
@@ -300,14 +332,14 @@ impl<'a> Coder<'a> {
 
     /// Sources and targets (compounds expanded) for a matched trigger.
     #[allow(clippy::type_complexity)]
-    fn actors_for(&self, s: &Sent, t: usize, m: &Match, np: &NounPhrases) -> (Vec<Option<ActorRef>>, Vec<Option<ActorRef>>) {
-        let source_head = m.source.or_else(|| default_source(s, t, np));
-        let target_head = m.target.or_else(|| default_target(s, t, np, source_head));
+    fn actors_for(&self, s: &Sent, t: usize, m: &Match, np: &NounPhrases, petrarch: bool) -> (Vec<Option<ActorRef>>, Vec<Option<ActorRef>>) {
+        let source_head = m.source.or_else(|| default_source(s, t, np, petrarch));
+        let target_head = m.target.or_else(|| default_target(s, t, np, source_head, petrarch));
         let expand = |h: Option<usize>| -> Vec<Option<ActorRef>> {
             match h {
                 None => vec![None],
                 Some(h) => {
-                    let v: Vec<Option<ActorRef>> = np.conjuncts(s, h).into_iter().filter_map(|c| np.coded_at(c)).map(Some).collect();
+                    let v: Vec<Option<ActorRef>> = np.conjuncts(s, h).into_iter().flat_map(|c| np.all_at(c)).map(Some).collect();
                     if v.is_empty() {
                         vec![None]
                     } else {
@@ -440,7 +472,9 @@ fn match_pattern(s: &Sent, t: usize, p: &CompiledPattern, np: &NounPhrases) -> O
     let thi = thi.max(last);
     if !p.before.is_empty() {
         let end_at = p.touch.then_some(first);
-        match_items(s, &p.before, clo.min(first), first, false, end_at, np, &mut m)?;
+        // TABARI/PETRARCH upper patterns look at the whole sentence before the verb.
+        let lo = if p.nouns { clo.min(first) } else { 0 };
+        match_items(s, &p.before, lo, first, false, end_at, np, &mut m)?;
     }
     if !p.after.is_empty() {
         let pinned = p.after.first().is_some_and(|(_, a)| *a);
@@ -453,130 +487,194 @@ fn match_pattern(s: &Sent, t: usize, p: &CompiledPattern, np: &NounPhrases) -> O
 struct NounPhrases {
     /// Per word: the actor of the noun phrase it heads, if coded.
     coded: Vec<Option<ActorRef>>,
+    /// Per word: further actors of the same phrase ("lawmakers in Fornost and Gondor",
+    /// "Danish media and government").
+    extra: Vec<Vec<ActorRef>>,
     /// Per word: the noun phrase extent `(lo, hi)` when it heads one.
     extent: Vec<Option<(usize, usize)>>,
+}
+
+/// An agent found in a phrase: code, prefix flag, origin.
+type AgentHit<'l> = (&'l str, bool, Origin);
+
+fn compose(actor: Option<&(String, Origin, bool)>, agents: &[AgentHit<'_>]) -> (String, Vec<Origin>) {
+    let mut entries = Vec::new();
+    match actor {
+        Some((code, origin, person)) => {
+            entries.push(*origin);
+            if *person {
+                return (code.clone(), entries);
+            }
+            let mut pre = String::new();
+            let mut post = String::new();
+            for (g, prefix, o) in agents {
+                if code.contains(g) || pre.contains(g) || post.contains(g) {
+                    continue;
+                }
+                entries.push(*o);
+                if *prefix {
+                    pre.push_str(g);
+                } else {
+                    post.push_str(g);
+                }
+            }
+            (format!("{pre}{code}{post}"), entries)
+        }
+        None => {
+            let mut code = String::new();
+            for (g, _, o) in agents {
+                if !code.contains(g) {
+                    entries.push(*o);
+                    code.push_str(g);
+                }
+            }
+            (code, entries)
+        }
+    }
 }
 
 impl NounPhrases {
     fn new(c: &Coder<'_>, s: &Sent, date: Date, mentions: &[(usize, usize, Found)], ctx: &Context) -> NounPhrases {
         let n = s.len();
-        let mut coded = vec![None; n];
+        let mut coded: Vec<Option<ActorRef>> = vec![None; n];
+        let mut extra: Vec<Vec<ActorRef>> = vec![Vec::new(); n];
         let mut extent = vec![None; n];
         let lex = c.lex;
+        let skip = |r: Rel| matches!(r, Rel::Acl | Rel::Conj | Rel::Cc | Rel::Appos | Rel::Punct | Rel::Advcl | Rel::Ccomp | Rel::Nmod | Rel::Obl | Rel::Case);
+        // The best named actor among the mentions inside `lo..=hi`.
+        let actor_in = |lo: usize, hi: usize| -> Option<(String, Origin, bool)> {
+            let mut actor: Option<(String, Origin, bool)> = None;
+            for (_, _, f) in mentions.iter().filter(|(a, b, _)| *a >= lo && *b <= hi + 1) {
+                if let Found::Actor(a) = *f {
+                    let a = &lex.actors[a as usize];
+                    let Some(code) = a.code_at(date) else { continue };
+                    let person = a.is_person();
+                    let better = match &actor {
+                        None => true,
+                        Some((c, _, p)) => person && !p || code.len() > c.len() && !p,
+                    };
+                    if better {
+                        actor = Some((code.to_string(), a.origin, person));
+                    }
+                }
+            }
+            actor
+        };
         for h in 0..n {
             let w = &s.words[h];
-            let nominal = w.xpos.starts_with("NN") || w.xpos == "PRP" || w.xpos == "CD" || w.xpos.starts_with("JJ") && matches!(s.rel[h], Rel::Subj | Rel::Obj | Rel::Obl | Rel::Nmod | Rel::Conj);
-            if !nominal {
+            let nominal = w.xpos.starts_with("NN")
+                || w.xpos == "PRP"
+                || w.xpos == "CD"
+                || w.xpos.starts_with("JJ") && matches!(s.rel[h], Rel::Subj | Rel::Obj | Rel::Obl | Rel::Nmod | Rel::Conj);
+            if !nominal || matches!(s.rel[h], Rel::Compound | Rel::Amod) {
                 continue;
             }
-            // A word inside a larger noun phrase's name is not a head of its own.
-            if matches!(s.rel[h], Rel::Compound | Rel::Amod) {
-                continue;
-            }
-            let (lo, hi) = s.extent(h, &|r| matches!(r, Rel::Acl | Rel::Conj | Rel::Cc | Rel::Appos | Rel::Punct | Rel::Advcl | Rel::Ccomp | Rel::Nmod | Rel::Obl | Rel::Case));
-            // Keep `of` modifiers (`the president of France`).
-            let mut hi = hi;
-            for k in s.children(h) {
-                if s.rel[k] == Rel::Nmod && s.child(k, Rel::Case).is_some_and(|c| s.words[c].lower == "of") {
-                    let (_, e) = s.extent(k, &|r| matches!(r, Rel::Acl | Rel::Conj | Rel::Cc | Rel::Punct));
-                    hi = hi.max(e);
+            let (lo, mut hi) = s.extent(h, &skip);
+            let head_is_agent = mentions.iter().any(|(a, b, f)| matches!(f, Found::Agent(_)) && *a <= h && h < *b);
+            // `the president of France`: an agent's `of` modifier belongs to the phrase.
+            if head_is_agent {
+                for k in s.children(h) {
+                    if s.rel[k] == Rel::Nmod && s.child(k, Rel::Case).is_some_and(|c| s.words[c].lower == "of") {
+                        let (_, e) = s.extent(k, &|r| matches!(r, Rel::Acl | Rel::Conj | Rel::Cc | Rel::Punct));
+                        hi = hi.max(e);
+                    }
                 }
             }
             extent[h] = Some((lo, hi));
-            let inside: Vec<&(usize, usize, Found)> = mentions.iter().filter(|(a, b, _)| *a >= lo && *b <= hi + 1).collect();
-            let mut actor: Option<(String, Origin, bool)> = None;
-            let mut agents: Vec<(&str, bool, Origin)> = Vec::new();
-            for (_, _, f) in &inside {
-                match *f {
-                    Found::Actor(a) => {
-                        let a = &lex.actors[a as usize];
-                        let Some(code) = a.code_at(date) else { continue };
-                        let person = a.is_person();
-                        // A named person or a fuller code beats a bare country.
-                        let better = match &actor {
-                            None => true,
-                            Some((c, _, p)) => person && !p || code.len() > c.len() && !p,
-                        };
-                        if better {
-                            actor = Some((code.to_string(), a.origin, person));
-                        }
-                    }
+            let actor = actor_in(lo, hi);
+            let agents: Vec<AgentHit<'_>> = mentions
+                .iter()
+                .filter(|(a, b, _)| *a >= lo && *b <= hi + 1)
+                .filter_map(|(_, _, f)| match *f {
                     Found::Agent(g) => {
                         let g = &lex.agents[g as usize];
-                        agents.push((g.code.as_str(), g.prefix, g.origin));
+                        Some((g.code.as_str(), g.prefix, g.origin))
                     }
-                }
-            }
+                    Found::Actor(_) => None,
+                })
+                .collect();
             let span = Span::new(s.words[lo].span.start, s.words[hi].span.end);
-            let mut entries = Vec::new();
-            let code = match actor {
-                Some((code, origin, person)) => {
-                    entries.push(origin);
-                    if person {
-                        code
-                    } else {
-                        let mut pre = String::new();
-                        let mut post = String::new();
-                        for (g, prefix, o) in &agents {
-                            if code.contains(g) {
-                                continue;
-                            }
-                            entries.push(*o);
-                            if *prefix {
-                                pre.push_str(g);
-                            } else if !post.contains(g) {
-                                post.push_str(g);
-                            }
-                        }
-                        format!("{pre}{code}{post}")
-                    }
-                }
-                None if !agents.is_empty() => {
-                    // "the minister": the last person named, when the role fits.
-                    let definite = s.children(h).any(|k| s.rel[k] == Rel::Det && s.words[k].lower == "the");
-                    if let (true, Some(p)) = (definite, &ctx.last_person) {
-                        if agents.iter().any(|(g, _, _)| p.code.ends_with(g)) {
-                            coded[h] = Some(ActorRef {
-                                antecedent: Some(p.span),
-                                span,
-                                words: (lo, hi + 1),
-                                ..p.clone()
-                            });
-                            continue;
-                        }
-                    }
-                    let mut code = String::new();
-                    for (g, _, o) in &agents {
-                        entries.push(*o);
-                        if !code.contains(g) {
-                            code.push_str(g);
-                        }
-                    }
-                    code
-                }
-                None => {
-                    if w.xpos == "PRP" && PRONOUNS_PERSON.contains(&w.lower.as_str()) {
-                        if let Some(p) = &ctx.last_person {
-                            coded[h] = Some(ActorRef {
-                                antecedent: Some(p.span),
-                                span,
-                                words: (lo, hi + 1),
-                                ..p.clone()
-                            });
-                        }
-                    }
-                    continue;
-                }
-            };
-            coded[h] = Some(ActorRef {
+            let make = |code: String, entries: Vec<Origin>| ActorRef {
                 code,
                 span,
                 words: (lo, hi + 1),
                 entries,
                 antecedent: None,
-            });
+            };
+            if actor.is_none() && agents.is_empty() {
+                if w.xpos == "PRP" {
+                    if let Some(a) = resolve_pronoun(s, h, &coded, ctx) {
+                        coded[h] = Some(ActorRef {
+                            antecedent: Some(a.span),
+                            span,
+                            words: (lo, hi + 1),
+                            ..a
+                        });
+                    }
+                }
+                continue;
+            }
+            // Countries for an agent without one: its `in`/`of`/`from` modifiers, each conjunct.
+            let mut actors: Vec<(String, Origin, bool)> = actor.into_iter().collect();
+            if actors.is_empty() {
+                for k in s.children(h) {
+                    let prep = s.child(k, Rel::Case).map(|c| s.words[c].lower.as_str());
+                    if s.rel[k] == Rel::Nmod && matches!(prep, Some("in" | "of" | "from")) {
+                        let mut members = vec![k];
+                        members.extend(s.children(k).filter(|&c| s.rel[c] == Rel::Conj));
+                        for m in members {
+                            let (a, b) = s.extent(m, &skip);
+                            actors.extend(actor_in(a, b));
+                        }
+                    }
+                }
+            }
+            if actors.is_empty() {
+                // "the minister": the last person named, when the role fits.
+                let definite = s.children(h).any(|k| s.rel[k] == Rel::Det && s.words[k].lower == "the");
+                if let (true, Some(p)) = (definite, &ctx.last_person) {
+                    if agents.iter().any(|(g, _, _)| p.code.ends_with(g)) {
+                        coded[h] = Some(ActorRef {
+                            antecedent: Some(p.span),
+                            span,
+                            words: (lo, hi + 1),
+                            ..p.clone()
+                        });
+                        continue;
+                    }
+                }
+            }
+            // Coordinated role words ("media and government") are separate actors.
+            let coordinated = agents.len() > 1 && (lo..=hi).any(|k| s.words[k].xpos == "CC");
+            let groups: Vec<Vec<AgentHit<'_>>> = if coordinated {
+                agents.iter().map(|a| vec![*a]).collect()
+            } else {
+                vec![agents.clone()]
+            };
+            let mut codes = Vec::new();
+            let actor_opts: Vec<Option<&(String, Origin, bool)>> = if actors.is_empty() { vec![None] } else { actors.iter().map(Some).collect() };
+            for a in &actor_opts {
+                for g in &groups {
+                    let (code, entries) = compose(*a, g);
+                    if !code.is_empty() && !codes.iter().any(|r: &ActorRef| r.code == code) {
+                        codes.push(make(code, entries));
+                    }
+                }
+            }
+            let mut it = codes.into_iter();
+            coded[h] = it.next();
+            extra[h] = it.collect();
         }
-        NounPhrases { coded, extent }
+        NounPhrases { coded, extra, extent }
+    }
+
+    /// Every actor of the phrase headed by `h`.
+    fn all_at(&self, h: usize) -> Vec<ActorRef> {
+        let mut v: Vec<ActorRef> = self.coded_at(h).into_iter().collect();
+        if let Some(x) = self.extra.get(h) {
+            v.extend(x.iter().cloned());
+        }
+        v
     }
 
     fn coded_at(&self, h: usize) -> Option<ActorRef> {
@@ -617,62 +715,111 @@ impl NounPhrases {
     }
 }
 
+/// A pronoun's antecedent: for `he`/`she`, the last person named in the article; for any
+/// personal pronoun, else the nearest coded subject earlier in the sentence.
+fn resolve_pronoun(s: &Sent, h: usize, coded: &[Option<ActorRef>], ctx: &Context) -> Option<ActorRef> {
+    let lower = s.words[h].lower.as_str();
+    if !matches!(lower, "he" | "she" | "him" | "her" | "it" | "they" | "them") {
+        return None;
+    }
+    if PRONOUNS_PERSON.contains(&lower) {
+        if let Some(p) = &ctx.last_person {
+            return Some(p.clone());
+        }
+    }
+    (0..h).rev().find_map(|k| {
+        if matches!(s.rel[k], Rel::Subj | Rel::SubjPass) {
+            coded[k].clone()
+        } else {
+            None
+        }
+    })
+}
+
 /// The subject of a verb trigger, following open complements and coordination up; for a
 /// noun trigger its possessive or national adjective, or the subject of the light verb it is
-/// the object of. In the passive the `by` agent is the source.
-fn default_source(s: &Sent, t: usize, np: &NounPhrases) -> Option<usize> {
+/// the object of. In the passive the `by` agent is the source (`petrarch`: only when there is
+/// one, as PETRARCH does; otherwise the grammatical subject).
+fn default_source(s: &Sent, t: usize, np: &NounPhrases, petrarch: bool) -> Option<usize> {
     let w = &s.words[t];
     if w.is_verb() {
         let mut v = t;
         for _ in 0..4 {
-            if s.child(v, Rel::SubjPass).is_some() {
-                return by_agent(s, v);
+            if let Some(sp) = s.child(v, Rel::SubjPass) {
+                // "X was seen to break": X is the subject of the complement.
+                if v != t {
+                    return Some(sp);
+                }
+                return match by_agent(s, v) {
+                    Some(a) => Some(a),
+                    None if petrarch => Some(sp),
+                    None => None,
+                };
             }
             if let Some(subj) = s.child(v, Rel::Subj) {
                 return Some(subj);
             }
             match (s.rel[v], s.head_of(v)) {
                 (Rel::Xcomp | Rel::Conj, Some(h)) => v = h,
-                // "X, backed by Y" / "the talks held by X": a participle's noun.
                 _ => return None,
             }
         }
         return None;
     }
-    // Noun trigger.
+    // Noun trigger: its possessive, national adjective or name compound.
     for c in s.children(t) {
         if matches!(s.rel[c], Rel::Poss | Rel::Amod | Rel::Compound) && np.coded[c].is_some() {
             return Some(c);
         }
     }
-    // Possessive or adjective inside the noun's own phrase that is a mention: look at the
-    // phrase's coded words to the left of the noun.
     if let Some(h) = s.head_of(t) {
         let light = LIGHT_VERBS.contains(&s.words[h].lemma.as_str());
         if light && matches!(s.rel[t], Rel::Obj | Rel::Xcomp) {
-            return default_source(s, h, np);
-        }
-        if s.rel[t] == Rel::Subj {
-            return None;
+            return default_source(s, h, np, petrarch);
         }
     }
     None
 }
 
+/// The `by` phrase of a passive verb, among its dependents or theirs.
 fn by_agent(s: &Sent, v: usize) -> Option<usize> {
-    s.children(v).find(|&c| {
+    let is_by = |c: usize| {
         matches!(s.rel[c], Rel::Obl | Rel::Nmod) && s.child(c, Rel::Case).is_some_and(|p| s.words[p].lower == "by")
+    };
+    s.children(v).find(|&c| is_by(c)).or_else(|| {
+        s.children(v)
+            .filter(|&c| matches!(s.rel[c], Rel::Advmod | Rel::Obl))
+            .find_map(|c| s.children(c).find(|&d| is_by(d)))
     })
 }
 
-/// The target: the object, else the first prepositional object after the trigger; for the
-/// passive, the passive subject; for a noun trigger, its prepositional modifier.
-fn default_target(s: &Sent, t: usize, np: &NounPhrases, source: Option<usize>) -> Option<usize> {
+/// Whether `k` hangs from `t` without crossing into another clause.
+fn same_clause(s: &Sent, k: usize, t: usize) -> bool {
+    let mut x = k;
+    for _ in 0..s.len() {
+        if x == t {
+            return true;
+        }
+        if matches!(s.rel[x], Rel::Subj | Rel::Ccomp | Rel::Advcl | Rel::Acl | Rel::Conj | Rel::Punct | Rel::Xcomp) {
+            return false;
+        }
+        match s.head_of(x) {
+            Some(h) => x = h,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// The target: the passive subject (when the source is the `by` agent), the object, else the
+/// first coded noun phrase after the trigger in its own clause; for a noun trigger, its
+/// prepositional modifier, or a light verb's.
+fn default_target(s: &Sent, t: usize, np: &NounPhrases, source: Option<usize>, petrarch: bool) -> Option<usize> {
     let coded = |h: usize| np.coded[h].is_some() && Some(h) != source;
     let w = &s.words[t];
     if w.is_verb() {
         if let Some(sp) = s.child(t, Rel::SubjPass) {
-            if coded(sp) {
+            if coded(sp) && (!petrarch || by_agent(s, t).is_some()) {
                 return Some(sp);
             }
         }
@@ -680,17 +827,11 @@ fn default_target(s: &Sent, t: usize, np: &NounPhrases, source: Option<usize>) -
             if coded(o) {
                 return Some(o);
             }
-            // "restore ties with Gondor": the object's prepositional modifier.
-            if let Some(x) = prep_child(s, o, &coded, &[Rel::Nmod]) {
-                return Some(x);
-            }
         }
-        if let Some(x) = prep_child(s, t, &coded, &[Rel::Obl, Rel::Nmod]) {
-            return Some(x);
-        }
-        // An open complement's object: "agreed to meet X" is coded on `meet`, but "tried to
-        // reach X" may be coded on the upper verb.
-        return None;
+        let first = (t + 1..s.len()).find(|&k| {
+            coded(k) && same_clause(s, k, t) && s.child(k, Rel::Case).is_none_or(|p| s.words[p].lower != "by")
+        });
+        return first;
     }
     if let Some(x) = prep_child(s, t, &coded, &[Rel::Nmod, Rel::Obl]) {
         return Some(x);

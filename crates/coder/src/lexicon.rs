@@ -161,8 +161,10 @@ pub enum Item {
 /// A compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompiledPattern {
-    /// The event code as written (`036`, `---`).
+    /// The event code (`036`, `---`).
     pub code: String,
+    /// A TABARI paired code (`032:033`): the code of the reverse event, target to source.
+    pub pair: Option<String>,
     /// Items before the trigger, with "must be adjacent to the previous item" flags.
     pub before: Vec<(Item, bool)>,
     /// Items after the trigger, with "must be adjacent to the previous" flags.
@@ -296,6 +298,7 @@ impl Lexicon {
                         ids.push(lex.patterns.len() as u32);
                         lex.patterns.push(CompiledPattern {
                             code: main_code(&code),
+                            pair: pair_code(&code),
                             before: Vec::new(),
                             after: Vec::new(),
                             touch: false,
@@ -344,14 +347,21 @@ impl Lexicon {
         self.discard_index.longest(words, i)
     }
 
-    /// The patterns whose trigger is this word (by lemma or form).
-    pub fn patterns_for<'a>(&'a self, w: &Word) -> impl Iterator<Item = (u32, &'a CompiledPattern)> + 'a {
-        let a = self.triggers.get(w.lemma.as_str());
-        let b = if w.lower != w.lemma { self.triggers.get(w.lower.as_str()) } else { None };
-        let mut ids: Vec<u32> = a.into_iter().chain(b).flatten().copied().collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_iter().map(move |i| (i, &self.patterns[i as usize]))
+    /// The patterns whose trigger is this word: those listed under its written form first
+    /// (`LEFT` before `LEAVE`), then those under its lemma. The flag is true for the former.
+    pub fn patterns_for<'a>(&'a self, w: &Word) -> impl Iterator<Item = (u32, &'a CompiledPattern, bool)> + 'a {
+        let form = self.triggers.get(w.lower.as_str()).map(|v| v.as_slice()).unwrap_or(&[]);
+        let lemma = if w.lower != w.lemma {
+            self.triggers.get(w.lemma.as_str()).map(|v| v.as_slice()).unwrap_or(&[])
+        } else {
+            &[]
+        };
+        let mut seen = std::collections::HashSet::new();
+        form.iter()
+            .map(|&i| (i, true))
+            .chain(lemma.iter().map(|&i| (i, false)))
+            .filter(move |(i, _)| seen.insert(*i))
+            .map(move |(i, f)| (i, &self.patterns[i as usize], f))
     }
 
     /// Whether any pattern has this word as its trigger.
@@ -384,6 +394,14 @@ fn main_code(code: &str) -> String {
         Some(("", b)) => b.to_string(),
         Some((a, _)) => a.to_string(),
         None => c.to_string(),
+    }
+}
+
+/// The second half of a TABARI paired code `032:033`.
+fn pair_code(code: &str) -> Option<String> {
+    match code.trim().split_once(':') {
+        Some((a, b)) if !a.is_empty() && !b.is_empty() => Some(b.to_string()),
+        _ => None,
     }
 }
 
@@ -480,6 +498,7 @@ fn compile_pattern(
     }
     Some(CompiledPattern {
         code: main_code(&p.code),
+        pair: pair_code(&p.code),
         before,
         after,
         touch,

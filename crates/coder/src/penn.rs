@@ -121,7 +121,7 @@ pub fn parse_tree(text: &str) -> Result<Tree, ParseError> {
     if tree.leaves.is_empty() {
         return Err(ParseError("the parse has no words".into()));
     }
-    // An empty label `( (S ...))` is a root wrapper, as is `ROOT`.
+    tree.group_flat_coordination();
     Ok(tree)
 }
 
@@ -150,6 +150,62 @@ fn is_noun_tag(t: &str) -> bool {
 const BE: &[&str] = &["be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m"];
 
 impl Tree {
+    /// Rewrites a flat coordinated noun phrase such as
+    /// `(NP (NNP Mordor) (, ,) (NNP Rohan) (CC and) (NNP Minas) (NNP Tirith))` into one inner
+    /// `NP` per conjunct, so that head rules see the coordination.
+    fn group_flat_coordination(&mut self) {
+        for n in 0..self.nodes.len() {
+            if self.label(n) != "NP" {
+                continue;
+            }
+            let kids = self.nodes[n].children.clone();
+            let is_sep = |t: &Tree, c: usize| matches!(t.label(c), "," | "CC" | ":");
+            if !kids.iter().any(|&c| self.label(c) == "CC") {
+                continue;
+            }
+            let wordy = |t: &Tree, c: usize| {
+                matches!(t.label(c), "NNP" | "NNPS" | "NN" | "NNS" | "DT" | "JJ" | "POS")
+            };
+            if !kids.iter().all(|&c| is_sep(self, c) || wordy(self, c)) {
+                continue;
+            }
+            let mut runs: Vec<Vec<usize>> = vec![Vec::new()];
+            for &c in &kids {
+                if is_sep(self, c) {
+                    runs.push(Vec::new());
+                } else if let Some(r) = runs.last_mut() {
+                    r.push(c);
+                }
+            }
+            let proper_runs = runs
+                .iter()
+                .filter(|r| r.iter().any(|&c| self.label(c).starts_with("NNP")))
+                .count();
+            if runs.iter().any(Vec::is_empty) || proper_runs < 2 || proper_runs != runs.len() {
+                continue;
+            }
+            let mut children = Vec::new();
+            let mut run = 0;
+            for &c in &kids {
+                if is_sep(self, c) {
+                    children.push(c);
+                    run += 1;
+                    continue;
+                }
+                if runs[run].first() == Some(&c) {
+                    let id = self.nodes.len();
+                    self.nodes.push(Node {
+                        label: "NP".into(),
+                        children: runs[run].clone(),
+                        word: None,
+                    });
+                    children.push(id);
+                }
+            }
+            self.nodes[n].children = children;
+        }
+    }
+
     fn label(&self, n: usize) -> &str {
         let l = self.nodes[n].label.as_str();
         if l.is_empty() || l.starts_with('-') {

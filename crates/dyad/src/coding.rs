@@ -251,3 +251,101 @@ pub fn report_diagnostics(diags: &[Diagnostic], quiet: bool) {
         eprintln!("dyad: warning: the dictionaries have {errors} line(s) that were skipped; run `dyad dict check` for the list");
     }
 }
+
+/// One behaviour case: `date<TAB>text<TAB>expected<TAB>note` (see `tests/data/coder/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// File and line.
+    pub origin: String,
+    /// Story date.
+    pub date: Date,
+    /// The text.
+    pub text: String,
+    /// Expected `(source, code, target)` triples; `-` for no target.
+    pub expected: std::collections::BTreeSet<(String, String, String)>,
+    /// The construction tested.
+    pub note: String,
+}
+
+/// Reads a case file; malformed lines are errors naming the line.
+pub fn read_cases(name: &str, text: &str) -> anyhow::Result<Vec<Case>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let origin = format!("{name}:{}", i + 1);
+        let f: Vec<&str> = line.split('\t').collect();
+        anyhow::ensure!(f.len() >= 3, "{origin}: a case is date<TAB>text<TAB>expected[<TAB>note]");
+        let date = Date::parse_iso(f[0].trim()).ok_or_else(|| anyhow::anyhow!("{origin}: bad date `{}`", f[0]))?;
+        let mut expected = std::collections::BTreeSet::new();
+        let exp = f[2].trim();
+        if exp != "none" {
+            for e in exp.split(';') {
+                let parts: Vec<&str> = e.split_whitespace().collect();
+                anyhow::ensure!(parts.len() == 3, "{origin}: `{e}` is not `SOURCE CODE TARGET`");
+                expected.insert((parts[0].to_string(), parts[1].to_string(), parts[2].to_string()));
+            }
+        }
+        out.push(Case {
+            origin,
+            date,
+            text: f[1].trim().to_string(),
+            expected,
+            note: f.get(3).map_or(String::new(), |s| s.trim().to_string()),
+        });
+    }
+    Ok(out)
+}
+
+/// Codes one case with dyad's own parses; returns the coded triples.
+pub fn run_case(case: &Case, lex: &Lexicon, annotator: &crate::pipeline::Annotator) -> std::collections::BTreeSet<(String, String, String)> {
+    let mut doc = Doc::new(dyad_core::Article::new("case", case.text.clone()));
+    annotator.annotate(&mut doc);
+    let mut got = std::collections::BTreeSet::new();
+    if let Ok(codings) = code_doc(&doc, lex, Config::default(), Parses::Own, case.date) {
+        for sc in &codings {
+            for e in &sc.coded.events {
+                let a = |x: &Option<dyad_coder::ActorRef>| x.as_ref().map_or("-".to_string(), |a| a.code.clone());
+                got.insert((a(&e.source), e.code.clone(), a(&e.target)));
+            }
+        }
+    }
+    got
+}
+
+/// Runs every `*.tsv` case file in `dir`; returns `(report lines, passed, total)`.
+pub fn eval_cases(dir: &Path, lex: &Lexicon) -> anyhow::Result<(Vec<String>, usize, usize)> {
+    let annotator = crate::pipeline::Annotator::new();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "tsv")).collect();
+    paths.sort();
+    let (mut lines, mut passed, mut total) = (Vec::new(), 0, 0);
+    for p in paths {
+        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let text = std::fs::read_to_string(&p)?;
+        let cases = read_cases(&name, &text)?;
+        let mut file_ok = 0;
+        for c in &cases {
+            let got = run_case(c, lex, &annotator);
+            total += 1;
+            if got == c.expected {
+                passed += 1;
+                file_ok += 1;
+            } else {
+                let show = |s: &std::collections::BTreeSet<(String, String, String)>| {
+                    if s.is_empty() {
+                        "none".to_string()
+                    } else {
+                        s.iter().map(|(a, b, c)| format!("{a} {b} {c}")).collect::<Vec<_>>().join("; ")
+                    }
+                };
+                lines.push(format!("FAIL {} [{}] {}\n  expected: {}\n  got:      {}", c.origin, c.note, c.text, show(&c.expected), show(&got)));
+            }
+        }
+        if !cases.is_empty() {
+            lines.push(format!("{name}: {file_ok}/{}", cases.len()));
+        }
+    }
+    Ok((lines, passed, total))
+}

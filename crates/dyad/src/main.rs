@@ -79,6 +79,9 @@ enum Command {
         /// Which parses to code: the supplied Penn trees or dyad's own.
         #[arg(long, value_enum, default_value_t = ParsesArg::Supplied)]
         parses: ParsesArg,
+        /// Print `dyad explain`'s report for the record with this id (to stderr).
+        #[arg(long)]
+        show: Option<String>,
     },
     /// Measure the throughput of each stage (median of several runs).
     Bench {
@@ -135,6 +138,16 @@ enum EvalCommand {
         /// Use the file's gold tags instead of the tagger's.
         #[arg(long)]
         gold_tags: bool,
+    },
+    /// Coder behaviour cases (`date<TAB>text<TAB>expected<TAB>note` files in DIR) with dyad's
+    /// own parses; prints each failure and ends with `cases: N/M`.
+    Cases {
+        /// Folder of `*.tsv` case files.
+        #[arg(default_value = "tests/data/coder")]
+        dir: PathBuf,
+        /// Dictionary folder [default: built in].
+        #[arg(long)]
+        dicts: Option<PathBuf>,
     },
     /// Named entities (PER, ORG, LOC), exact spans, micro average; ends with `ner: P=… R=… F1=…`.
     Ner {
@@ -441,6 +454,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let tagger = (!gold_tags).then(|| &Models::builtin().tagger);
                     println!("{}", dyad::nlp::parser::eval(parser, tagger, &conllu)?);
                 }
+                EvalCommand::Cases { dir, dicts } => {
+                    let lex = match dicts {
+                        Some(d) => std::borrow::Cow::Owned(dyad::coding::load_lexicon(&d)?.0),
+                        None => std::borrow::Cow::Borrowed(dyad::coding::builtin_lexicon()),
+                    };
+                    let (lines, passed, total) = dyad::coding::eval_cases(&dir, &lex)?;
+                    for l in lines {
+                        println!("{l}");
+                    }
+                    println!("cases: {passed}/{total}");
+                }
                 EvalCommand::Ner { conll, model } => {
                     let loaded = model.map(|p| load(&p, Ner::from_bytes)).transpose()?;
                     let ner = loaded.as_ref().unwrap_or_else(|| &Models::builtin().ner);
@@ -559,8 +583,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", dyad::coding::explain(&doc, &lex, &codings, date));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate { file, parses } => {
-            let report = dyad::validate::run(&file, parses.get())?;
+        Command::Validate { file, parses, show } => {
+            let report = dyad::validate::run(&file, parses.get(), show.as_deref())?;
             println!("{report}");
             Ok(ExitCode::SUCCESS)
         }

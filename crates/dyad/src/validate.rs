@@ -219,7 +219,7 @@ fn norm_actor(code: Option<&str>) -> String {
 }
 
 /// Runs the suite in `path` with dictionaries from its folder.
-pub fn run(path: &Path, parses: Parses) -> anyhow::Result<Report> {
+pub fn run(path: &Path, parses: Parses, show: Option<&str>) -> anyhow::Result<Report> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let suite = read_suite(&bytes).with_context(|| format!("reading {}", path.display()))?;
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -250,7 +250,7 @@ pub fn run(path: &Path, parses: Parses) -> anyhow::Result<Report> {
         };
         report.records += 1;
         report.codings += rec.expected.len();
-        let (got, error) = code_record(rec, &lex, config, parses, &annotator);
+        let (got, error) = code_record(rec, &lex, config, parses, &annotator, show == Some(rec.id.as_str()));
         let mut ok = true;
         let mut matched = 0;
         let want: BTreeSet<(String, String, String)> = rec
@@ -313,7 +313,7 @@ pub fn run(path: &Path, parses: Parses) -> anyhow::Result<Report> {
 
 type Triples = BTreeSet<(String, String, String)>;
 
-fn code_record(rec: &Record, lex: &Lexicon, config: Config, parses: Parses, annotator: &Annotator) -> (Triples, Option<String>) {
+fn code_record(rec: &Record, lex: &Lexicon, config: Config, parses: Parses, annotator: &Annotator, show: bool) -> (Triples, Option<String>) {
     let mut got = Triples::new();
     if parses == Parses::Supplied {
         if let Err(_e) = dyad_coder::penn::parse_tree(&rec.parse) {
@@ -334,6 +334,9 @@ fn code_record(rec: &Record, lex: &Lexicon, config: Config, parses: Parses, anno
         Ok(c) => c,
         Err(_) => return (got, Some("bad_input_parse".into())),
     };
+    if show {
+        eprintln!("{}", crate::coding::explain(&doc, lex, &codings, date));
+    }
     let mut error = None;
     for sc in &codings {
         if let Some(d) = &sc.coded.discard {
