@@ -542,9 +542,9 @@ impl NounPhrases {
         let lex = c.lex;
         let skip = |r: Rel| matches!(r, Rel::Acl | Rel::Conj | Rel::Cc | Rel::Appos | Rel::Punct | Rel::Advcl | Rel::Ccomp | Rel::Nmod | Rel::Obl | Rel::Case);
         // The best named actor among the mentions inside `lo..=hi`.
-        let actor_in = |lo: usize, hi: usize| -> Option<(String, Origin, bool)> {
+        let actor_in = |lo: usize, hi: usize, h: usize| -> Option<(String, Origin, bool)> {
             let mut actor: Option<(String, Origin, bool)> = None;
-            for (_, _, f) in mentions.iter().filter(|(a, b, _)| *a >= lo && *b <= hi + 1) {
+            for (_, _, f) in mentions.iter().filter(|(a, b, _)| *a >= lo && *b <= hi + 1 || *a <= h && h < *b) {
                 if let Found::Actor(a) = *f {
                     let a = &lex.actors[a as usize];
                     let Some(code) = a.code_at(date) else { continue };
@@ -569,7 +569,8 @@ impl NounPhrases {
             if !nominal || matches!(s.rel[h], Rel::Compound | Rel::Amod) {
                 continue;
             }
-            let (lo, mut hi) = s.extent(h, &skip);
+            let (lo, own_hi) = s.extent(h, &skip);
+            let mut hi = own_hi;
             let head_is_agent = mentions.iter().any(|(a, b, f)| matches!(f, Found::Agent(_)) && *a <= h && h < *b);
             // `the president of France`: an agent's `of` modifier belongs to the phrase.
             if head_is_agent {
@@ -581,7 +582,7 @@ impl NounPhrases {
                 }
             }
             extent[h] = Some((lo, hi));
-            let actor = actor_in(lo, hi);
+            let actor = actor_in(lo, own_hi, h);
             let agents: Vec<AgentHit<'_>> = mentions
                 .iter()
                 .filter(|(a, b, _)| *a >= lo && *b <= hi + 1)
@@ -624,7 +625,7 @@ impl NounPhrases {
                         members.extend(s.children(k).filter(|&c| s.rel[c] == Rel::Conj));
                         for m in members {
                             let (a, b) = s.extent(m, &skip);
-                            actors.extend(actor_in(a, b));
+                            actors.extend(actor_in(a, b, m));
                         }
                     }
                 }
@@ -800,7 +801,7 @@ fn same_clause(s: &Sent, k: usize, t: usize) -> bool {
         if x == t {
             return true;
         }
-        if matches!(s.rel[x], Rel::Subj | Rel::Ccomp | Rel::Advcl | Rel::Acl | Rel::Conj | Rel::Punct | Rel::Xcomp) {
+        if matches!(s.rel[x], Rel::Subj | Rel::SubjPass | Rel::Ccomp | Rel::Advcl | Rel::Acl | Rel::Conj | Rel::Punct | Rel::Xcomp) {
             return false;
         }
         match s.head_of(x) {
@@ -828,10 +829,15 @@ fn default_target(s: &Sent, t: usize, np: &NounPhrases, source: Option<usize>, p
                 return Some(o);
             }
         }
+        let passive = s.child(t, Rel::SubjPass).is_some();
         let first = (t + 1..s.len()).find(|&k| {
-            coded(k) && same_clause(s, k, t) && s.child(k, Rel::Case).is_none_or(|p| s.words[p].lower != "by")
+            coded(k) && same_clause(s, k, t) && (!passive || s.child(k, Rel::Case).is_none_or(|p| s.words[p].lower != "by"))
         });
-        return first;
+        // A possessive inside a coded phrase: the phrase ("Gondor's government").
+        return first.map(|k| match (s.rel[k], s.head_of(k)) {
+            (Rel::Poss, Some(h)) if coded(h) => h,
+            _ => k,
+        });
     }
     if let Some(x) = prep_child(s, t, &coded, &[Rel::Nmod, Rel::Obl]) {
         return Some(x);

@@ -235,7 +235,7 @@ pub fn run(path: &Path, parses: Parses, show: Option<&str>) -> anyhow::Result<Re
     let annotator = Annotator::new();
     let mut config = Config {
         require_dyad: true,
-        require_source: false,
+        require_source: true,
     };
     let mut report = Report::default();
     for item in &suite.items {
