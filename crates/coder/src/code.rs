@@ -226,12 +226,17 @@ impl<'a> Coder<'a> {
                 continue;
             }
             let (sources, targets) = self.actors_for(s, t, &m, &np, !p.nouns);
+            let pairs: Vec<(Option<ActorRef>, Option<ActorRef>)> = if m.compound.is_some() && sources.len() == targets.len() && sources.len() > 1 {
+                sources.iter().cloned().zip(targets.iter().cloned()).collect()
+            } else {
+                sources.iter().flat_map(|a| targets.iter().map(move |b| (a.clone(), b.clone()))).collect()
+            };
             if std::env::var_os("DYAD_DEBUG").is_some() {
                 eprintln!("debug: chose {:?} code {} sources {:?} targets {:?}", p.text, p.code, sources.iter().map(|a| a.as_ref().map(|a| a.code.clone())).collect::<Vec<_>>(), targets.iter().map(|a| a.as_ref().map(|a| a.code.clone())).collect::<Vec<_>>());
             }
             let before = events.len();
-            for src in &sources {
-                for tgt in &targets {
+            for (src, tgt) in &pairs {
+                {
                     if let (Some(a), Some(b)) = (src, tgt) {
                         if a.code == b.code && a.words == b.words {
                             continue;
@@ -349,9 +354,21 @@ impl<'a> Coder<'a> {
             }
         };
         if let Some(c) = m.compound {
-            let members: Vec<ActorRef> = np.conjuncts(s, c).into_iter().filter_map(|c| np.coded_at(c)).collect();
+            // A compound actor acts on itself: every ordered pair of its members, returned
+            // as aligned source/target lists with `pairs` set.
+            let members: Vec<ActorRef> = np.conjuncts(s, c).into_iter().flat_map(|c| np.all_at(c)).collect();
             if members.len() >= 2 {
-                return (vec![Some(members[0].clone())], members[1..].iter().cloned().map(Some).collect());
+                let mut src = Vec::new();
+                let mut tgt = Vec::new();
+                for (i, a) in members.iter().enumerate() {
+                    for (j, b) in members.iter().enumerate() {
+                        if i != j {
+                            src.push(Some(a.clone()));
+                            tgt.push(Some(b.clone()));
+                        }
+                    }
+                }
+                return (src, tgt);
             }
         }
         (expand(source_head), expand(target_head))
@@ -645,6 +662,11 @@ impl NounPhrases {
                     }
                 }
             }
+            // `ELR/GAL`: an entry standing for several actors.
+            let actors: Vec<(String, Origin, bool)> = actors
+                .into_iter()
+                .flat_map(|(c, o, p)| c.split('/').filter(|x| !x.is_empty()).map(|x| (x.to_string(), o, p)).collect::<Vec<_>>())
+                .collect();
             // Coordinated role words ("media and government") are separate actors.
             let coordinated = agents.len() > 1 && (lo..=hi).any(|k| s.words[k].xpos == "CC");
             let groups: Vec<Vec<AgentHit<'_>>> = if coordinated {
@@ -795,13 +817,15 @@ fn by_agent(s: &Sent, v: usize) -> Option<usize> {
 }
 
 /// Whether `k` hangs from `t` without crossing into another clause.
-fn same_clause(s: &Sent, k: usize, t: usize) -> bool {
+fn same_clause(s: &Sent, k: usize, t: usize, petrarch: bool) -> bool {
     let mut x = k;
     for _ in 0..s.len() {
         if x == t {
             return true;
         }
-        if matches!(s.rel[x], Rel::Subj | Rel::SubjPass | Rel::Ccomp | Rel::Advcl | Rel::Acl | Rel::Conj | Rel::Punct | Rel::Xcomp) {
+        if matches!(s.rel[x], Rel::Subj | Rel::SubjPass | Rel::Ccomp | Rel::Advcl | Rel::Acl | Rel::Conj | Rel::Punct)
+            || s.rel[x] == Rel::Xcomp && !petrarch
+        {
             return false;
         }
         match s.head_of(x) {
@@ -831,7 +855,7 @@ fn default_target(s: &Sent, t: usize, np: &NounPhrases, source: Option<usize>, p
         }
         let passive = s.child(t, Rel::SubjPass).is_some();
         let first = (t + 1..s.len()).find(|&k| {
-            coded(k) && same_clause(s, k, t) && (!passive || s.child(k, Rel::Case).is_none_or(|p| s.words[p].lower != "by"))
+            coded(k) && same_clause(s, k, t, petrarch) && (!passive || s.child(k, Rel::Case).is_none_or(|p| s.words[p].lower != "by"))
         });
         // A possessive inside a coded phrase: the phrase ("Gondor's government").
         return first.map(|k| match (s.rel[k], s.head_of(k)) {
