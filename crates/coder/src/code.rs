@@ -823,9 +823,13 @@ fn same_clause(s: &Sent, k: usize, t: usize, petrarch: bool) -> bool {
         if x == t {
             return true;
         }
-        if matches!(s.rel[x], Rel::Subj | Rel::SubjPass | Rel::Ccomp | Rel::Advcl | Rel::Acl | Rel::Conj | Rel::Punct)
-            || s.rel[x] == Rel::Xcomp && !petrarch
-        {
+        // PETRARCH takes the first actor anywhere in the verb phrase.
+        let barrier = if petrarch {
+            matches!(s.rel[x], Rel::Conj | Rel::Punct)
+        } else {
+            matches!(s.rel[x], Rel::Subj | Rel::SubjPass | Rel::Ccomp | Rel::Advcl | Rel::Acl | Rel::Conj | Rel::Punct | Rel::Xcomp)
+        };
+        if barrier {
             return false;
         }
         match s.head_of(x) {

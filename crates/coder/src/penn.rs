@@ -179,7 +179,7 @@ impl Tree {
             }
             let proper_runs = runs
                 .iter()
-                .filter(|r| r.iter().any(|&c| self.label(c).starts_with("NNP")))
+                .filter(|r| r.iter().any(|&c| self.label(c).starts_with("NN")))
                 .count();
             if runs.iter().any(Vec::is_empty) || proper_runs < 2 || proper_runs != runs.len() {
                 continue;
