@@ -46,6 +46,11 @@ pub struct ActorRef {
     /// Set when the phrase is a pronoun or nominal resolved to an earlier mention: that
     /// mention's span.
     pub antecedent: Option<Span>,
+    /// The code without the role of the head word (`DNK` for "Danish media"), which a
+    /// coordinated bare role shares ("Danish media and government" → `DNKGOV`).
+    pub base: Option<String>,
+    /// The code is a role only, with no named actor (`GOV`).
+    pub bare_role: bool,
 }
 
 /// One coded event.
@@ -226,7 +231,12 @@ impl<'a> Coder<'a> {
                 continue;
             }
             let (sources, targets) = self.actors_for(s, t, &m, &np, !p.nouns);
-            let pairs: Vec<(Option<ActorRef>, Option<ActorRef>)> = if m.compound.is_some() && sources.len() == targets.len() && sources.len() > 1 {
+            let self_pairs = m.compound.is_some() && sources.len() == targets.len() && sources.len() > 1 && sources.iter().zip(&targets).all(|(a, b)| a != b) && {
+                let a: Vec<_> = sources.iter().flatten().map(|x| x.words).collect();
+                let b: Vec<_> = targets.iter().flatten().map(|x| x.words).collect();
+                a.iter().all(|w| b.contains(w))
+            };
+            let pairs: Vec<(Option<ActorRef>, Option<ActorRef>)> = if self_pairs {
                 sources.iter().cloned().zip(targets.iter().cloned()).collect()
             } else {
                 sources.iter().flat_map(|a| targets.iter().map(move |b| (a.clone(), b.clone()))).collect()
@@ -269,6 +279,7 @@ impl<'a> Coder<'a> {
         events.retain(|e| {
             (e.source.is_some() || !self.config.require_source)
                 && (e.target.is_some() || !self.config.require_dyad)
+                && !matches!((&e.source, &e.target), (Some(a), Some(b)) if a.code == b.code)
         });
         // Reported speech: the embedded event is coded; the statement itself (a 01 code on a
         // verb whose clause holds another coded trigger, or a bare 010) only where nothing
@@ -344,7 +355,23 @@ impl<'a> Coder<'a> {
             match h {
                 None => vec![None],
                 Some(h) => {
-                    let v: Vec<Option<ActorRef>> = np.conjuncts(s, h).into_iter().flat_map(|c| np.all_at(c)).map(Some).collect();
+                    let members = np.conjuncts(s, h);
+                    let first_base = np.coded_at(members[0]).and_then(|a| a.base);
+                    let v: Vec<Option<ActorRef>> = members
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, &c)| {
+                            let fb = first_base.clone();
+                            np.all_at(c).into_iter().map(move |mut a| {
+                                if let (true, true, Some(b)) = (i > 0, a.bare_role, fb.as_ref()) {
+                                    a.code = format!("{b}{}", a.code);
+                                    a.bare_role = false;
+                                }
+                                a
+                            })
+                        })
+                        .map(Some)
+                        .collect();
                     if v.is_empty() {
                         vec![None]
                     } else {
@@ -354,9 +381,20 @@ impl<'a> Coder<'a> {
             }
         };
         if let Some(c) = m.compound {
-            // A compound actor acts on itself: every ordered pair of its members, returned
-            // as aligned source/target lists with `pairs` set.
+            // `%`: a compound actor. Before the verb it is the source and, after it, the
+            // target, when the other side is there; otherwise it acts on itself (every ordered
+            // pair of members, returned as aligned lists).
             let members: Vec<ActorRef> = np.conjuncts(s, c).into_iter().flat_map(|c| np.all_at(c)).collect();
+            let other = if c < t {
+                target_head.filter(|&x| x != c && same_clause(s, x, t, false))
+            } else {
+                source_head.filter(|&x| x != c)
+            };
+            if let (Some(o), true) = (other, members.len() >= 2) {
+                let o = expand(Some(o));
+                let m: Vec<Option<ActorRef>> = members.into_iter().map(Some).collect();
+                return if c < t { (m, o) } else { (o, m) };
+            }
             if members.len() >= 2 {
                 let mut src = Vec::new();
                 let mut tgt = Vec::new();
@@ -588,9 +626,13 @@ impl NounPhrases {
             }
             let (lo, own_hi) = s.extent(h, &skip);
             let mut hi = own_hi;
-            let head_is_agent = mentions.iter().any(|(a, b, f)| matches!(f, Found::Agent(_)) && *a <= h && h < *b);
-            // `the president of France`: an agent's `of` modifier belongs to the phrase.
-            if head_is_agent {
+            let head_agent = mentions.iter().find_map(|(a, b, f)| match f {
+                Found::Agent(g) if *a <= h && h < *b => Some(lex.agents[*g as usize].code.as_str()),
+                _ => None,
+            });
+            // `the president of France`, `the leaders of Gondor`: an `of` modifier belongs to
+            // the phrase.
+            {
                 for k in s.children(h) {
                     if s.rel[k] == Rel::Nmod && s.child(k, Rel::Case).is_some_and(|c| s.words[c].lower == "of") {
                         let (_, e) = s.extent(k, &|r| matches!(r, Rel::Acl | Rel::Conj | Rel::Cc | Rel::Punct));
@@ -612,14 +654,24 @@ impl NounPhrases {
                 })
                 .collect();
             let span = Span::new(s.words[lo].span.start, s.words[hi].span.end);
-            let make = |code: String, entries: Vec<Origin>| ActorRef {
+            let make = |code: String, entries: Vec<Origin>, base: Option<String>, bare_role: bool| ActorRef {
                 code,
                 span,
                 words: (lo, hi + 1),
                 entries,
                 antecedent: None,
+                base,
+                bare_role,
             };
-            if actor.is_none() && agents.is_empty() {
+            let of_actor = || {
+                s.children(h).any(|k| {
+                    s.rel[k] == Rel::Nmod && s.child(k, Rel::Case).is_some_and(|c| s.words[c].lower == "of") && {
+                        let (a, b) = s.extent(k, &skip);
+                        actor_in(a, b, k).is_some()
+                    }
+                })
+            };
+            if actor.is_none() && agents.is_empty() && !of_actor() {
                 if w.xpos == "PRP" {
                     if let Some(a) = resolve_pronoun(s, h, &coded, ctx) {
                         coded[h] = Some(ActorRef {
@@ -679,8 +731,15 @@ impl NounPhrases {
             for a in &actor_opts {
                 for g in &groups {
                     let (code, entries) = compose(*a, g);
+                    let base = match (a, head_agent) {
+                        (Some(_), Some(role)) => {
+                            let rest: Vec<AgentHit<'_>> = g.iter().copied().filter(|x| x.0 != role).collect();
+                            Some(compose(*a, &rest).0)
+                        }
+                        _ => None,
+                    };
                     if !code.is_empty() && !codes.iter().any(|r: &ActorRef| r.code == code) {
-                        codes.push(make(code, entries));
+                        codes.push(make(code, entries, base, a.is_none()));
                     }
                 }
             }
