@@ -185,11 +185,6 @@ impl<'a> Coder<'a> {
                 continue;
             }
             let negated = is_negated(s, t);
-            if std::env::var_os("DYAD_DEBUG").is_some() {
-                for (pid, p, _) in self.lex.patterns_for(w) {
-                    eprintln!("debug: {} pattern {pid} {:?} nouns={} match={:?}", w.form, p.text, p.nouns, match_pattern(s, t, p, &np).is_some());
-                }
-            }
             let mut best: Option<(u32, &CompiledPattern, Match, bool)> = None;
             let mut best_unnegated: Option<(&CompiledPattern, Match)> = None;
             for (pid, p, by_form) in self.lex.patterns_for(w) {
@@ -241,9 +236,6 @@ impl<'a> Coder<'a> {
             } else {
                 sources.iter().flat_map(|a| targets.iter().map(move |b| (a.clone(), b.clone()))).collect()
             };
-            if std::env::var_os("DYAD_DEBUG").is_some() {
-                eprintln!("debug: chose {:?} code {} sources {:?} targets {:?}", p.text, p.code, sources.iter().map(|a| a.as_ref().map(|a| a.code.clone())).collect::<Vec<_>>(), targets.iter().map(|a| a.as_ref().map(|a| a.code.clone())).collect::<Vec<_>>());
-            }
             let before = events.len();
             for (src, tgt) in &pairs {
                 {

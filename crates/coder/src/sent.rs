@@ -151,11 +151,13 @@ pub struct Word {
 impl Word {
     /// A word; `lower` is derived from `form` and `lemma` is lower-cased.
     pub fn new(span: Span, form: &str, lemma: &str, xpos: &str) -> Word {
+        // Typographic apostrophes match dictionary phrases written with `'`.
+        let fold = |s: &str| s.to_lowercase().replace('\u{2019}', "'");
         Word {
             span,
             form: form.to_string(),
-            lower: form.to_lowercase(),
-            lemma: lemma.to_lowercase(),
+            lower: fold(form),
+            lemma: fold(lemma),
             xpos: xpos.to_string(),
         }
     }

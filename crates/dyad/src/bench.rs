@@ -385,6 +385,48 @@ pub fn run(
         )?;
     }
 
+    // Event coding over the annotated corpus, one thread: first with the sentence views built
+    // (what `dyad code` does after annotation), then the coder alone.
+    let lex = crate::coding::builtin_lexicon();
+    let coder = dyad_coder::Coder::new(lex);
+    let date = dyad_core::Date::new(2022, 3, 10).expect("a valid date");
+    let (t, events) = time_runs(config.runs, "code", || {
+        let mut events = 0usize;
+        for doc in &segmented {
+            let mut ctx = dyad_coder::Context::default();
+            for s in 0..doc.sentences.len() {
+                let sent = dyad_coder::Sent::from_doc(doc, s);
+                events += coder.code(&sent, date, &mut ctx).events.len();
+            }
+        }
+        events
+    })?;
+    writeln!(
+        report,
+        "bench code: {:.0} sentences/s (1 thread; sentence views + coding, built-in dictionaries, {events} events)",
+        nsent as f64 / t.as_secs_f64()
+    )?;
+    let views: Vec<Vec<dyad_coder::Sent>> = segmented
+        .iter()
+        .map(|doc| (0..doc.sentences.len()).map(|s| dyad_coder::Sent::from_doc(doc, s)).collect())
+        .collect();
+    let (t, events2) = time_runs(config.runs, "coder", || {
+        let mut events = 0usize;
+        for doc in &views {
+            let mut ctx = dyad_coder::Context::default();
+            for sent in doc {
+                events += coder.code(sent, date, &mut ctx).events.len();
+            }
+        }
+        events
+    })?;
+    anyhow::ensure!(events == events2, "bench coder: event count differs from code");
+    writeln!(
+        report,
+        "bench coder: {:.0} sentences/s (1 thread; coding only, annotations given)",
+        nsent as f64 / t.as_secs_f64()
+    )?;
+
     let run_config = RunConfig {
         threads: config.threads,
     };

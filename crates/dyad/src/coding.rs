@@ -349,3 +349,59 @@ pub fn eval_cases(dir: &Path, lex: &Lexicon) -> anyhow::Result<(Vec<String>, usi
     }
     Ok((lines, passed, total))
 }
+
+/// One coded event reduced to what expectations compare: source, code, target, verb text.
+pub type Flat = (String, String, String, String);
+
+/// Codes a whole article (dyad's own parses) and flattens its events.
+pub fn code_article(text: &str, date: Date, lex: &Lexicon) -> Vec<Flat> {
+    let mut doc = Doc::new(dyad_core::Article::new("article", text));
+    crate::pipeline::Annotator::new().annotate(&mut doc);
+    let mut out = Vec::new();
+    if let Ok(codings) = code_doc(&doc, lex, Config::default(), Parses::Own, date) {
+        for sc in &codings {
+            for e in &sc.coded.events {
+                let a = |x: &Option<dyad_coder::ActorRef>| x.as_ref().map_or("-".to_string(), |a| a.code.clone());
+                out.push((a(&e.source), e.code.clone(), a(&e.target), doc.text()[e.trigger.1.range()].to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Scores coded events against an expectation file (`tests/data/coder/seed/*.tsv`): returns the
+/// report lines, the ids found, the ids expected and the number of forbidden events coded.
+pub fn score_article(events: &[Flat], expected: &str) -> (Vec<String>, usize, usize, usize) {
+    let alt = |field: &str, value: &str| field == "*" || field.split('|').any(|x| x == value);
+    let mut ids: Vec<(String, bool)> = Vec::new();
+    let mut lines = Vec::new();
+    let mut forbidden = 0;
+    for line in expected.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        if f[0] == "forbid" && f.len() >= 3 {
+            for e in events.iter().filter(|e| e.3 == f[1]) {
+                if f[2] == "*" || f[2].split('|').any(|p| e.1.starts_with(p)) {
+                    forbidden += 1;
+                    lines.push(format!("FORBIDDEN {} {} {} (verb \"{}\"): {}", e.0, e.1, e.2, e.3, f.get(3).unwrap_or(&"")));
+                }
+            }
+            continue;
+        }
+        if f.len() < 4 {
+            continue;
+        }
+        let hit = events.iter().any(|e| alt(f[1], &e.0) && alt(f[2], &e.1) && alt(f[3], &e.2));
+        if !hit {
+            lines.push(format!("MISSING {} {} {} {} ({})", f[0], f[1], f[2], f[3], f.get(4).unwrap_or(&"")));
+        }
+        match ids.iter_mut().find(|(id, _)| id == f[0]) {
+            Some((_, ok)) => *ok &= hit,
+            None => ids.push((f[0].to_string(), hit)),
+        }
+    }
+    let found = ids.iter().filter(|(_, ok)| *ok).count();
+    (lines, found, ids.len(), forbidden)
+}

@@ -149,6 +149,20 @@ enum EvalCommand {
         #[arg(long)]
         dicts: Option<PathBuf>,
     },
+    /// One article against an expectation file (`id, sources, codes, targets` lines and
+    /// `forbid` lines); prints every coded event, what is missing, and ends with
+    /// `article: N/M expected events (K forbidden)`.
+    Article {
+        /// The article text.
+        #[arg(long)]
+        text: PathBuf,
+        /// The expectations.
+        #[arg(long)]
+        expected: PathBuf,
+        /// The article's date.
+        #[arg(long)]
+        date: String,
+    },
     /// Named entities (PER, ORG, LOC), exact spans, micro average; ends with `ner: P=… R=… F1=…`.
     Ner {
         /// Gold IOB2 file, one token per line (`word<TAB>tag`, or UNER-EWT's columns).
@@ -453,6 +467,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let parser = loaded.as_ref().unwrap_or_else(|| &Models::builtin().parser);
                     let tagger = (!gold_tags).then(|| &Models::builtin().tagger);
                     println!("{}", dyad::nlp::parser::eval(parser, tagger, &conllu)?);
+                }
+                EvalCommand::Article { text, expected, date } => {
+                    let date = dyad_core::Date::parse_iso(&date).context("--date: expected YYYY-MM-DD")?;
+                    let article = std::fs::read_to_string(&text).with_context(|| format!("reading {}", text.display()))?;
+                    let exp = std::fs::read_to_string(&expected).with_context(|| format!("reading {}", expected.display()))?;
+                    let events = dyad::coding::code_article(&article, date, dyad::coding::builtin_lexicon());
+                    for e in &events {
+                        println!("event {} {} {} (verb \"{}\")", e.0, e.1, e.2, e.3);
+                    }
+                    let (lines, found, total, forbidden) = dyad::coding::score_article(&events, &exp);
+                    for l in lines {
+                        println!("{l}");
+                    }
+                    println!("article: {found}/{total} expected events ({forbidden} forbidden)");
                 }
                 EvalCommand::Cases { dir, dicts } => {
                     let lex = match dicts {
