@@ -225,7 +225,14 @@ impl<'a> Coder<'a> {
             if p.code == "---" {
                 continue;
             }
-            let (sources, targets) = self.actors_for(s, t, &m, &np, !p.nouns);
+            let (mut sources, targets) = self.actors_for(s, t, &m, &np, !p.nouns);
+            // A denial reported by a speaker ("he insisted Russia hadn't invaded") is the
+            // speaker's.
+            if p.code == "016" && p.negated && s.rel[t] == Rel::Ccomp {
+                if let Some(speaker) = s.head_of(t).and_then(|v| s.child(v, Rel::Subj)).and_then(|c| np.coded_at(c)) {
+                    sources = vec![Some(speaker)];
+                }
+            }
             let self_pairs = m.compound.is_some() && sources.len() == targets.len() && sources.len() > 1 && sources.iter().zip(&targets).all(|(a, b)| a != b) && {
                 let a: Vec<_> = sources.iter().flatten().map(|x| x.words).collect();
                 let b: Vec<_> = targets.iter().flatten().map(|x| x.words).collect();
@@ -617,6 +624,11 @@ impl NounPhrases {
                 continue;
             }
             let (lo, own_hi) = s.extent(h, &skip);
+            // A coordination attached deeper inside the phrase also ends it.
+            let (lo, own_hi) = {
+                let (a, b) = s.extent_deep(h, &|r| matches!(r, Rel::Conj | Rel::Cc));
+                (lo.max(a), own_hi.min(b))
+            };
             let mut hi = own_hi;
             let head_agent = mentions.iter().find_map(|(a, b, f)| match f {
                 Found::Agent(g) if *a <= h && h < *b => Some(lex.agents[*g as usize].code.as_str()),
@@ -739,6 +751,20 @@ impl NounPhrases {
             coded[h] = it.next();
             extra[h] = it.collect();
         }
+        // Apposition: "his Russian counterpart, Sergei Lavrov" takes the fuller code of the
+        // named person.
+        for h in 0..n {
+            for c in s.children(h).filter(|&c| s.rel[c] == Rel::Appos) {
+                let (Some(a), Some(b)) = (&coded[h], &coded[c]) else { continue };
+                let person = b.entries.iter().any(|o| lex.actors.iter().any(|x| x.origin == *o && x.is_person()));
+                if b.code.len() > a.code.len() && b.code.starts_with(&a.code[..a.code.len().min(3)]) || person && a.bare_role {
+                    let mut merged = b.clone();
+                    merged.span = Span::new(a.span.start.min(b.span.start), a.span.end.max(b.span.end));
+                    merged.words = (a.words.0.min(b.words.0), a.words.1.max(b.words.1));
+                    coded[h] = Some(merged);
+                }
+            }
+        }
         NounPhrases { coded, extra, extent }
     }
 
@@ -769,15 +795,18 @@ impl NounPhrases {
         best
     }
 
-    /// `h` and its conjuncts.
+    /// `h` and its conjuncts (also those a parser hung on a name part of `h`).
     fn conjuncts(&self, s: &Sent, h: usize) -> Vec<usize> {
         let mut out = vec![h];
         let mut k = 0;
         while k < out.len() {
             let x = out[k];
-            for c in s.children(x) {
-                if s.rel[c] == Rel::Conj && s.words[c].xpos != "VB" && !s.words[c].is_verb() {
-                    out.push(c);
+            let parts: Vec<usize> = std::iter::once(x).chain(s.children(x).filter(|&c| s.rel[c] == Rel::Compound)).collect();
+            for p in parts {
+                for c in s.children(p) {
+                    if s.rel[c] == Rel::Conj && !s.words[c].is_verb() && !out.contains(&c) {
+                        out.push(c);
+                    }
                 }
             }
             k += 1;

@@ -253,6 +253,28 @@ impl Sent {
         (lo, hi)
     }
 
+    /// Like [`Sent::extent`], but a relation for which `skip` is true cuts its subtree off at
+    /// any depth (a noun phrase stops at a coordination however deep it is attached).
+    pub fn extent_deep(&self, i: usize, skip: &dyn Fn(Rel) -> bool) -> (usize, usize) {
+        let (mut lo, mut hi) = (i, i);
+        for j in 0..self.len() {
+            let mut k = j;
+            for _ in 0..self.len() {
+                if k == i {
+                    lo = lo.min(j);
+                    hi = hi.max(j);
+                    break;
+                }
+                if skip(self.rel[k]) {
+                    break;
+                }
+                let Some(h) = self.head_of(k) else { break };
+                k = h;
+            }
+        }
+        (lo, hi)
+    }
+
     /// Builds the view of sentence `s` of an annotated document. Without a parse every word
     /// hangs from the first one and no event can be coded from it.
     pub fn from_doc(doc: &Doc, s: usize) -> Sent {

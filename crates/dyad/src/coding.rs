@@ -30,17 +30,32 @@ pub fn builtin_lexicon() -> &'static Lexicon {
     LEX.get_or_init(|| Lexicon::compile(&dyad_dict::builtin().0))
 }
 
-/// Compiles the dictionaries in `dir` (dyad's own format or TABARI/PETRARCH files). Fails when
-/// the folder yields no usable dictionary; diagnostics come back for the caller to print.
-pub fn load_lexicon(dir: &Path) -> anyhow::Result<(Lexicon, Vec<Diagnostic>)> {
-    anyhow::ensure!(dir.is_dir(), "{} is not a folder", dir.display());
-    let (dicts, diags) = dyad_dict::read_any(dir);
+/// Compiles dictionaries from folders (dyad's own format or TABARI/PETRARCH files) and single
+/// TABARI/PETRARCH files. Fails when nothing usable is found; diagnostics come back for the
+/// caller to print.
+pub fn load_lexicon(paths: &[std::path::PathBuf]) -> anyhow::Result<(Lexicon, Vec<Diagnostic>)> {
+    let mut dicts = dyad_dict::Dictionaries::default();
+    let mut diags = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let (d, g) = dyad_dict::read_any(p);
+            dicts.actors.extend(d.actors);
+            dicts.agents.extend(d.agents);
+            dicts.verbs.extend(d.verbs);
+            dicts.discards.extend(d.discards);
+            dicts.issues.extend(d.issues);
+            diags.extend(g);
+        } else {
+            anyhow::ensure!(p.is_file(), "{}: no such file or folder", p.display());
+            diags.extend(dyad_dict::read_path(&mut dicts, p));
+        }
+    }
     let s = dicts.stats();
     anyhow::ensure!(
         s.actors + s.verbs + s.patterns > 0,
-        "{} holds no actor or verb dictionary (expected dyad's actors/*.tsv and verbs.tsv, or \
+        "no actor or verb dictionary in {} (expected dyad's actors/*.tsv and verbs.tsv, or \
          TABARI/PETRARCH *.actors.txt and *verbs.txt files)",
-        dir.display()
+        paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
     );
     Ok((Lexicon::compile(&dicts), diags))
 }
@@ -147,7 +162,7 @@ pub fn event_json(doc: &Doc, lex: &Lexicon, s: &SentenceCoding, e: &Event, date:
         "name": info.map(|i| i.name),
         "root": info.map(|i| i.root).or_else(|| e.code.get(..2)),
         "quad": info.map(|i| i.quad_class.number()),
-        "goldstein": info.map(|i| i.goldstein),
+        "goldstein": info.map(|i| (f64::from(i.goldstein) * 10.0).round() / 10.0),
         "plover": pl.map(|p| json!({"type": p.event_type.as_str(), "mode": p.mode})),
         "negated": e.negated,
         "provenance": {

@@ -193,10 +193,11 @@ impl ParsesArg {
 
 #[derive(Debug, clap::Args)]
 struct CodingArgs {
-    /// Dictionary folder: dyad's format (actors/*.tsv, agents.tsv, verbs.tsv, discards.tsv)
-    /// or TABARI/PETRARCH files [default: the built-in dictionaries].
+    /// Dictionaries instead of the built-in ones: a folder in dyad's format (actors/*.tsv,
+    /// agents.tsv, verbs.tsv, discards.tsv), a folder of TABARI/PETRARCH files, or single
+    /// TABARI/PETRARCH files; repeat the flag to combine them.
     #[arg(long)]
-    dicts: Option<PathBuf>,
+    dicts: Vec<PathBuf>,
     /// Date (YYYY-MM-DD) for articles without one, e.g. plain text files.
     #[arg(long)]
     date: Option<String>,
@@ -221,10 +222,10 @@ impl CodingArgs {
     }
 
     fn lexicon(&self, quiet: bool) -> anyhow::Result<std::borrow::Cow<'static, dyad_coder::Lexicon>> {
-        Ok(match &self.dicts {
-            None => std::borrow::Cow::Borrowed(dyad::coding::builtin_lexicon()),
-            Some(dir) => {
-                let (lex, diags) = dyad::coding::load_lexicon(dir)?;
+        Ok(match self.dicts.as_slice() {
+            [] => std::borrow::Cow::Borrowed(dyad::coding::builtin_lexicon()),
+            paths => {
+                let (lex, diags) = dyad::coding::load_lexicon(paths)?;
                 dyad::coding::report_diagnostics(&diags, quiet);
                 std::borrow::Cow::Owned(lex)
             }
@@ -484,7 +485,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 EvalCommand::Cases { dir, dicts } => {
                     let lex = match dicts {
-                        Some(d) => std::borrow::Cow::Owned(dyad::coding::load_lexicon(&d)?.0),
+                        Some(d) => std::borrow::Cow::Owned(dyad::coding::load_lexicon(&[d])?.0),
                         None => std::borrow::Cow::Borrowed(dyad::coding::builtin_lexicon()),
                     };
                     let (lines, passed, total) = dyad::coding::eval_cases(&dir, &lex)?;
