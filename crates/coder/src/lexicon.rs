@@ -65,6 +65,9 @@ struct Slot {
     word: String,
     /// The last word of a phrase also matches by lemma and regular plural.
     loose: bool,
+    /// Written as a short capitalised abbreviation in dyad's format (`US`, `UK`): the token
+    /// must be written the same way, so that `US` is not the pronoun `us`.
+    exact: Option<String>,
 }
 
 /// Phrases indexed by their first word.
@@ -75,14 +78,24 @@ struct PhraseIndex {
 
 impl PhraseIndex {
     fn insert(&mut self, phrase: &Phrase, value: u32, loose_last: bool) {
+        self.insert_cased(phrase, value, loose_last, false);
+    }
+
+    fn insert_cased(&mut self, phrase: &Phrase, value: u32, loose_last: bool, cased: bool) {
         let n = phrase.words.len();
         let slots: Vec<Slot> = phrase
             .words
             .iter()
             .enumerate()
-            .map(|(i, w)| Slot {
-                word: w.text.to_lowercase(),
-                loose: loose_last && i + 1 == n,
+            .map(|(i, w)| {
+                let abbreviation = cased
+                    && (2..=4).contains(&w.text.len())
+                    && w.text.chars().all(|c| c.is_ascii_uppercase());
+                Slot {
+                    word: w.text.to_lowercase(),
+                    loose: loose_last && i + 1 == n && !abbreviation,
+                    exact: abbreviation.then(|| w.text.clone()),
+                }
             })
             .collect();
         if slots.is_empty() {
@@ -92,7 +105,7 @@ impl PhraseIndex {
         let list = self.by_first.entry(key.clone()).or_default();
         list.push((slots.clone(), value));
         // A one-word loose phrase is also found from its plural/lemma forms.
-        if n == 1 && loose_last {
+        if n == 1 && slots[0].loose {
             for alt in [format!("{key}s"), format!("{key}es")] {
                 self.by_first.entry(alt).or_default().push((slots.clone(), value));
             }
@@ -134,6 +147,9 @@ impl PhraseIndex {
 }
 
 fn slot_matches(s: &Slot, w: &Word) -> bool {
+    if let Some(exact) = &s.exact {
+        return w.form == *exact;
+    }
     if w.lower == s.word {
         return true;
     }
@@ -235,8 +251,9 @@ impl Lexicon {
                     codes: e.codes.clone(),
                     origin: Origin { file, line: e.line },
                 });
+                let own = f.file.ends_with(".tsv");
                 for n in &e.names {
-                    lex.actor_index.insert(n, id, !n.stop);
+                    lex.actor_index.insert_cased(n, id, !n.stop, own);
                 }
             }
         }
@@ -255,10 +272,11 @@ impl Lexicon {
                 if let Some(p) = &e.plurals {
                     phrases.extend(p.iter().cloned());
                 }
+                let own = f.file.ends_with(".tsv");
                 for p in phrases {
                     for expanded in expand_markers(&p, &subs) {
                         let loose = !expanded.stop && e.plurals.is_none();
-                        lex.agent_index.insert(&expanded, id, loose);
+                        lex.agent_index.insert_cased(&expanded, id, loose, own);
                     }
                 }
             }
