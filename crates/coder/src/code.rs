@@ -275,6 +275,30 @@ impl<'a> Coder<'a> {
             }
             let _ = before;
         }
+        // Modality: "will meet", "plans to provide aid", "threatened to impose sanctions" are
+        // intents or threats, not acts (dyad's format only; TABARI/PETRARCH dictionaries
+        // write their own patterns for it).
+        for e in events.iter_mut() {
+            let own = e.pattern.is_some_and(|p| self.lex.patterns[p as usize].nouns);
+            if !own || e.negated {
+                continue;
+            }
+            if let Some(kind) = modality(s, e.trigger.0) {
+                if let Some(code) = modal_code(&e.code, kind) {
+                    e.code = code;
+                    e.rule = Some(match kind {
+                        Modality::Intent => "modality: a future or intended act is an intent (03)",
+                        Modality::Threat => "modality: a future or threatened coercive act is a threat (13)",
+                    });
+                }
+            }
+        }
+        // An intent verb whose complement was coded on its own adds nothing.
+        let complement_triggers: Vec<usize> = events.iter().map(|e| e.trigger.0).collect();
+        events.retain(|e| {
+            let generic = e.code.len() == 3 && (e.code.starts_with("03") || e.code.starts_with("13"));
+            !(generic && complement_triggers.iter().any(|&c| c != e.trigger.0 && s.rel[c] == Rel::Xcomp && s.head_of(c) == Some(e.trigger.0)))
+        });
         events.retain(|e| {
             (e.source.is_some() || !self.config.require_source)
                 && (e.target.is_some() || !self.config.require_dyad)
@@ -349,7 +373,7 @@ impl<'a> Coder<'a> {
     #[allow(clippy::type_complexity)]
     fn actors_for(&self, s: &Sent, t: usize, m: &Match, np: &NounPhrases, petrarch: bool) -> (Vec<Option<ActorRef>>, Vec<Option<ActorRef>>) {
         let source_head = m.source.or_else(|| default_source(s, t, np, petrarch));
-        let target_head = m.target.or_else(|| default_target(s, t, np, source_head, petrarch));
+        let target_head = m.target.or_else(|| default_target(s, t, np, source_head, petrarch, &m.used));
         let expand = |h: Option<usize>| -> Vec<Option<ActorRef>> {
             match h {
                 None => vec![None],
@@ -410,6 +434,84 @@ impl<'a> Coder<'a> {
         }
         (expand(source_head), expand(target_head))
     }
+}
+
+/// How a trigger's act is qualified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Modality {
+    /// Future, planned, promised, offered.
+    Intent,
+    /// Threatened.
+    Threat,
+}
+
+const INTENT_VERBS: &[&str] = &[
+    "plan", "intend", "want", "hope", "aim", "prepare", "agree", "promise", "pledge", "vow",
+    "offer", "expect", "seek", "decide", "propose", "commit", "undertake", "wish",
+];
+const INTENT_ADJECTIVES: &[&str] = &["ready", "willing", "prepared", "eager", "open", "set", "poised"];
+
+/// The modality of the act at `t`: an auxiliary `will`/`shall`/`would`, or an open complement
+/// of an intent or threat verb ("plans to", "is ready to", "threatened to").
+fn modality(s: &Sent, t: usize) -> Option<Modality> {
+    let future = s.children(t).any(|c| {
+        matches!(s.rel[c], Rel::Aux) && matches!(s.words[c].lower.as_str(), "will" | "shall" | "'ll" | "would" | "wo")
+    });
+    if s.rel[t] == Rel::Xcomp {
+        if let Some(h) = s.head_of(t) {
+            let l = s.words[h].lemma.as_str();
+            if l == "threaten" || l == "warn" {
+                return Some(Modality::Threat);
+            }
+            if INTENT_VERBS.contains(&l) || INTENT_ADJECTIVES.contains(&l) {
+                return Some(Modality::Intent);
+            }
+        }
+    }
+    future.then_some(Modality::Intent)
+}
+
+/// The intent (03) or threat (13) code for an act, where CAMEO has one.
+fn modal_code(code: &str, kind: Modality) -> Option<String> {
+    let root = code.get(..2)?;
+    let c = match (root, kind) {
+        ("04", _) => "036",
+        ("05", Modality::Intent) => "032",
+        ("06", Modality::Intent) => "031",
+        ("07", Modality::Intent) => match code {
+            "071" => "0331",
+            "072" => "0332",
+            "073" => "0333",
+            "074" => "0334",
+            _ => "033",
+        },
+        ("08", Modality::Intent) => match code {
+            "081" => "0351",
+            "0841" | "084" => "0353",
+            "085" => "0354",
+            "087" | "0871" | "0872" | "0873" | "0874" => "0356",
+            _ => "035",
+        },
+        ("16", _) => match code {
+            "1621" | "1622" | "1623" | "162" => "1311",
+            "163" => "1312",
+            "161" | "164" | "166" => "1313",
+            _ => "131",
+        },
+        ("17", _) => "137",
+        ("18", _) | ("19", _) => match code {
+            "192" => "1382",
+            "191" => "1381",
+            "190" | "193" | "194" | "195" | "1951" | "1952" => "1384",
+            _ => "138",
+        },
+        ("20", _) => match code {
+            "204" | "2041" | "2042" => "1385",
+            _ => "1383",
+        },
+        _ => return None,
+    };
+    (c != code).then(|| c.to_string())
 }
 
 /// Whether word `t` (or the verb it is an open complement of) is negated.
@@ -703,6 +805,12 @@ impl NounPhrases {
                     }
                 }
             }
+            // A role word only names an actor when it heads the phrase ("the troops", not
+            // "military action").
+            // (TABARI/PETRARCH agents keep PETRARCH's looser reading.)
+            if actors.is_empty() && head_agent.is_none() && agents.iter().all(|a| lex.file(a.2).ends_with(".tsv")) {
+                continue;
+            }
             if actors.is_empty() {
                 // "the minister": the last person named, when the role fits.
                 let definite = s.children(h).any(|k| s.rel[k] == Rel::Det && s.words[k].lower == "the");
@@ -896,6 +1004,14 @@ fn by_agent(s: &Sent, v: usize) -> Option<usize> {
     })
 }
 
+/// Whether `k` is in the clause of an open complement of `t` whose verb the pattern used
+/// ("plans to provide aid to Turkey" matched as `[plan] to provide aid`).
+fn in_used_complement(s: &Sent, k: usize, t: usize, used: &[usize]) -> bool {
+    s.children(t)
+        .filter(|&c| s.rel[c] == Rel::Xcomp && used.contains(&c))
+        .any(|c| same_clause(s, k, c, false))
+}
+
 /// Whether `k` hangs from `t` without crossing into another clause.
 fn same_clause(s: &Sent, k: usize, t: usize, petrarch: bool) -> bool {
     let mut x = k;
@@ -923,7 +1039,7 @@ fn same_clause(s: &Sent, k: usize, t: usize, petrarch: bool) -> bool {
 /// The target: the passive subject (when the source is the `by` agent), the object, else the
 /// first coded noun phrase after the trigger in its own clause; for a noun trigger, its
 /// prepositional modifier, or a light verb's.
-fn default_target(s: &Sent, t: usize, np: &NounPhrases, source: Option<usize>, petrarch: bool) -> Option<usize> {
+fn default_target(s: &Sent, t: usize, np: &NounPhrases, source: Option<usize>, petrarch: bool, used: &[usize]) -> Option<usize> {
     let coded = |h: usize| np.coded[h].is_some() && Some(h) != source;
     let w = &s.words[t];
     if w.is_verb() {
@@ -939,7 +1055,7 @@ fn default_target(s: &Sent, t: usize, np: &NounPhrases, source: Option<usize>, p
         }
         let passive = s.child(t, Rel::SubjPass).is_some();
         let first = (t + 1..s.len()).find(|&k| {
-            coded(k) && same_clause(s, k, t, petrarch) && (!passive || s.child(k, Rel::Case).is_none_or(|p| s.words[p].lower != "by"))
+            coded(k) && (same_clause(s, k, t, petrarch) || in_used_complement(s, k, t, used)) && (!passive || s.child(k, Rel::Case).is_none_or(|p| s.words[p].lower != "by"))
         });
         // A possessive inside a coded phrase: the phrase ("Gondor's government").
         return first.map(|k| match (s.rel[k], s.head_of(k)) {
