@@ -164,6 +164,13 @@ impl<'a> Coder<'a> {
                 None => i += 1,
             }
         }
+        let repaired;
+        let s = if s.own_parse {
+            repaired = repair(s, &out.mentions);
+            &repaired
+        } else {
+            s
+        };
         let np = NounPhrases::new(self, s, date, &out.mentions, ctx);
         out.actors = np
             .coded
@@ -435,6 +442,92 @@ impl<'a> Coder<'a> {
         (expand(source_head), expand(target_head))
     }
 }
+
+/// Repairs two frequent errors of a statistical parse around names: the words of a title +
+/// name run ("Ukrainian Foreign Minister Dmytro Kuleba") scattered over several heads, and a
+/// coordinated subject read as a root noun with a conjoined verb ("The United States and
+/// Britain imposed …"). A repair that would not leave a tree is not made.
+fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Sent {
+    let mut r = s.clone();
+    let n = s.len();
+    // 1. Name runs: consecutive words inside known phrases or proper nouns, at least one
+    //    phrase among them, no punctuation, conjunction or possessive inside.
+    let in_mention = |i: usize| mentions.iter().any(|(a, b, _)| *a <= i && i < *b);
+    let mut i = 0;
+    while i < n {
+        let ok = |k: usize| {
+            let w = &s.words[k];
+            (in_mention(k) || w.xpos.starts_with("NNP")) && !matches!(w.xpos.as_str(), "CC" | "POS" | "," | "IN" | "DT" | "." | ":")
+        };
+        if !ok(i) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < n && ok(j + 1) {
+            j += 1;
+        }
+        let has_mention = (i..=j).any(in_mention);
+        if j > i && has_mention {
+            let head = j;
+            // The attachment of the run: a root inside it, else the first outside link in
+            // order of preference.
+            let inside = |k: u32| k != ROOT_U32 && (i..=j).contains(&(k as usize));
+            let pref = [Rel::Root, Rel::Subj, Rel::SubjPass, Rel::Obj, Rel::Obl, Rel::Nmod, Rel::Conj, Rel::Appos, Rel::Poss];
+            let outside: Vec<usize> = (i..=j).filter(|&k| !inside(s.head[k])).collect();
+            let pick = pref
+                .iter()
+                .find_map(|p| outside.iter().copied().find(|&k| s.rel[k] == *p))
+                .or_else(|| outside.first().copied());
+            if let Some(p) = pick {
+                let mut t = r.clone();
+                t.head[head] = s.head[p];
+                t.rel[head] = s.rel[p];
+                for k in i..=j {
+                    if k != head {
+                        t.head[k] = head as u32;
+                        t.rel[k] = if s.words[k].xpos == "DT" { Rel::Det } else { Rel::Compound };
+                    }
+                }
+                for k in 0..n {
+                    if !(i..=j).contains(&k) && inside(s.head[k]) {
+                        t.head[k] = head as u32;
+                    }
+                }
+                if t.is_tree() {
+                    r = t;
+                }
+            }
+        }
+        i = j + 1;
+    }
+    // 2. "X and Y verb…" parsed as root X with conjoined verb.
+    if let Some(root) = (0..n).find(|&k| r.head[k] == ROOT_U32) {
+        if r.words[root].xpos.starts_with("NN") {
+            let verb = r.children(root).find(|&c| r.rel[c] == Rel::Conj && r.words[c].is_verb());
+            if let Some(v) = verb {
+                let subj = r.children(v).find(|&c| r.rel[c] == Rel::Subj && c > root && c < v);
+                let cc = r.children(v).find(|&c| r.rel[c] == Rel::Cc && c > root);
+                if let (Some(sj), Some(cc)) = (subj, cc) {
+                    let mut t = r.clone();
+                    t.head[v] = ROOT_U32;
+                    t.rel[v] = Rel::Root;
+                    t.head[root] = v as u32;
+                    t.rel[root] = Rel::Subj;
+                    t.head[sj] = root as u32;
+                    t.rel[sj] = Rel::Conj;
+                    t.head[cc] = sj as u32;
+                    if t.is_tree() {
+                        r = t;
+                    }
+                }
+            }
+        }
+    }
+    r
+}
+
+const ROOT_U32: u32 = dyad_core::ROOT;
 
 /// How a trigger's act is qualified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -518,6 +518,7 @@ pub fn to_sent(tree: &Tree, text: &str, lemma: &dyn Fn(&str, &str) -> String) ->
         head,
         rel,
         span,
+        own_parse: false,
     }
 }
 

@@ -185,6 +185,9 @@ pub struct Sent {
     pub rel: Vec<Rel>,
     /// Byte span of the whole sentence in the article text.
     pub span: Span,
+    /// The tree comes from dyad's own statistical parser (the coder repairs the attachments
+    /// inside names it knows) rather than a supplied parse.
+    pub own_parse: bool,
 }
 
 impl Sent {
@@ -275,6 +278,21 @@ impl Sent {
         (lo, hi)
     }
 
+    /// Whether the tree has a single root and no cycle.
+    pub fn is_tree(&self) -> bool {
+        let roots = self.head.iter().filter(|&&h| h == ROOT).count();
+        roots == 1 && (0..self.len()).all(|i| {
+            let mut k = i;
+            for _ in 0..=self.len() {
+                match self.head_of(k) {
+                    Some(h) => k = h,
+                    None => return true,
+                }
+            }
+            false
+        })
+    }
+
     /// Builds the view of sentence `s` of an annotated document. Without a parse every word
     /// hangs from the first one and no event can be coded from it.
     pub fn from_doc(doc: &Doc, s: usize) -> Sent {
@@ -285,6 +303,7 @@ impl Sent {
         let tagged = tags.xpos.len() == doc.tokens.len();
         let mut sent = Sent {
             span: doc.sentences.span(s),
+            own_parse: true,
             ..Sent::default()
         };
         for t in range.clone() {
