@@ -282,6 +282,22 @@ impl<'a> Coder<'a> {
             }
             let _ = before;
         }
+        // A capital attacked is the place, not its government: "Kyiv was shelled" hits UKR.
+        for e in events.iter_mut() {
+            if !matches!(e.code.get(..2), Some("18" | "19" | "20")) {
+                continue;
+            }
+            if let Some(t) = e.target.as_mut() {
+                let metonym = t.entries.len() == 1
+                    && t.code.len() == 6
+                    && t.code.ends_with("GOV")
+                    && self.lex.file(t.entries[0]).ends_with(".tsv")
+                    && !self.is_person_origin(t.entries[0]);
+                if metonym {
+                    t.code.truncate(3);
+                }
+            }
+        }
         // Modality: "will meet", "plans to provide aid", "threatened to impose sanctions" are
         // intents or threats, not acts (dyad's format only; TABARI/PETRARCH dictionaries
         // write their own patterns for it).
@@ -727,7 +743,14 @@ fn match_pattern(s: &Sent, t: usize, p: &CompiledPattern, np: &NounPhrases) -> O
     }
     if !p.after.is_empty() {
         let pinned = p.after.first().is_some_and(|(_, a)| *a);
-        match_items(s, &p.after, last + 1, thi + 1, pinned, None, np, &mut m)?;
+        let found = match_items(s, &p.after, last + 1, thi + 1, pinned, None, np, &mut m);
+        if found.is_none() {
+            // The passive moves the object before the verb: "sanctions were imposed on Iran"
+            // matches `[impose] sanctions on +` read from the subject on.
+            let sp = s.child(t, Rel::SubjPass).filter(|_| p.nouns && !pinned)?;
+            let (lo, _) = s.extent(sp, &|r| matches!(r, Rel::Punct));
+            match_items(s, &p.after, lo, thi + 1, false, None, np, &mut m)?;
+        }
     }
     Some(m)
 }
@@ -1070,7 +1093,11 @@ fn default_source(s: &Sent, t: usize, np: &NounPhrases, petrarch: bool) -> Optio
         }
         return None;
     }
-    // Noun trigger: its possessive, national adjective or name compound.
+    // Noun trigger: the subject of a copula ("Ukraine is in talks with Poland"), its
+    // possessive, national adjective or name compound.
+    if let Some(sj) = s.child(t, Rel::Subj) {
+        return Some(sj);
+    }
     for c in s.children(t) {
         if matches!(s.rel[c], Rel::Poss | Rel::Amod | Rel::Compound) && np.coded[c].is_some() {
             return Some(c);

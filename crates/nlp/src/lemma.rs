@@ -249,7 +249,8 @@ fn stem(w: &str, n: usize) -> Rule {
         b'v' | b'c' | b'u' => true,
         b'z' => a != b'z',
         b's' => is_vowel(a) && !w[..n].ends_with("ocus") && !w[..n].ends_with("bias"),
-        b't' => (a == b'a' || a == b'o' || a == b'u') && !is_vowel(c) && len > 2,
+        // `-iate` verbs keep their `e` (mediated, negotiated, initiated); `-eat` ones do not.
+        b't' => (a == b'a' || a == b'o' || a == b'u') && !is_vowel(c) && len > 2 || a == b'a' && c == b'i' && len > 4,
         b'd' | b'b' | b'k' | b'm' => cvc,
         b'p' => cvc && len <= 5,
         b'r' => matches!(a, b'a' | b'o' | b'u' | b'i') && !is_vowel(c) && len > 2,
@@ -401,6 +402,9 @@ mod tests {
         check("related", Verb, "VBN", "relate");
         check("used", Verb, "VBN", "use");
         check("asked", Verb, "VBD", "ask");
+        check("mediated", Verb, "VBD", "mediate");
+        check("negotiating", Verb, "VBG", "negotiate");
+        check("treated", Verb, "VBD", "treat");
         check("studies", Noun, "NNS", "study");
         check("studies", Verb, "VBZ", "study");
         check("watches", Verb, "VBZ", "watch");
