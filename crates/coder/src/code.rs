@@ -165,11 +165,16 @@ impl<'a> Coder<'a> {
             }
         }
         let repaired;
-        let s = if s.own_parse {
-            repaired = repair(s, &out.mentions);
-            &repaired
-        } else {
-            s
+        let s = match s.own_parse.then(|| repair(s, &out.mentions)).flatten() {
+            Some((head, rel)) => {
+                repaired = Sent {
+                    head,
+                    rel,
+                    ..s.clone()
+                };
+                &repaired
+            }
+            None => s,
         };
         let np = NounPhrases::new(self, s, date, &out.mentions, ctx);
         out.actors = np
@@ -194,11 +199,12 @@ impl<'a> Coder<'a> {
             let negated = is_negated(s, t);
             let mut best: Option<(u32, &CompiledPattern, Match, bool)> = None;
             let mut best_unnegated: Option<(&CompiledPattern, Match)> = None;
+            let bounds = clause_bounds(s, t);
             for (pid, p, by_form) in self.lex.patterns_for(w) {
                 if is_noun && !p.nouns {
                     continue;
                 }
-                let Some(m) = match_pattern(s, t, p, &np) else { continue };
+                let Some(m) = match_pattern(s, t, p, &np, bounds) else { continue };
                 // TABARI/PETRARCH dictionaries carry their own negation patterns.
                 let negated = negated && p.nouns;
                 if p.negated != negated {
@@ -363,10 +369,7 @@ impl<'a> Coder<'a> {
     }
 
     fn is_person_origin(&self, o: Origin) -> bool {
-        self.lex
-            .actors
-            .iter()
-            .any(|a| a.origin == o && a.is_person())
+        self.lex.is_person(o)
     }
 
     /// "He insisted Russia hadn't invaded Ukraine": a negated act of force under a speech
@@ -463,18 +466,20 @@ impl<'a> Coder<'a> {
 /// name run ("Ukrainian Foreign Minister Dmytro Kuleba") scattered over several heads, and a
 /// coordinated subject read as a root noun with a conjoined verb ("The United States and
 /// Britain imposed …"). A repair that would not leave a tree is not made.
-fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Sent {
-    let mut r = s.clone();
+fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Option<(Vec<u32>, Vec<Rel>)> {
     let n = s.len();
+    let mut head = s.head.clone();
+    let mut rel = s.rel.clone();
+    let mut changed = false;
     // 1. Name runs: consecutive words inside known phrases or proper nouns, at least one
     //    phrase among them, no punctuation, conjunction or possessive inside.
     let in_mention = |i: usize| mentions.iter().any(|(a, b, _)| *a <= i && i < *b);
+    let ok = |k: usize| {
+        let w = &s.words[k];
+        (in_mention(k) || w.xpos.starts_with("NNP")) && !matches!(w.xpos.as_str(), "CC" | "POS" | "," | "IN" | "DT" | "." | ":")
+    };
     let mut i = 0;
     while i < n {
-        let ok = |k: usize| {
-            let w = &s.words[k];
-            (in_mention(k) || w.xpos.starts_with("NNP")) && !matches!(w.xpos.as_str(), "CC" | "POS" | "," | "IN" | "DT" | "." | ":")
-        };
         if !ok(i) {
             i += 1;
             continue;
@@ -483,64 +488,89 @@ fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Sent {
         while j + 1 < n && ok(j + 1) {
             j += 1;
         }
-        let has_mention = (i..=j).any(in_mention);
-        if j > i && has_mention {
-            let head = j;
-            // The attachment of the run: a root inside it, else the first outside link in
-            // order of preference.
+        if j > i && (i..=j).any(in_mention) {
+            let h = j;
             let inside = |k: u32| k != ROOT_U32 && (i..=j).contains(&(k as usize));
             let pref = [Rel::Root, Rel::Subj, Rel::SubjPass, Rel::Obj, Rel::Obl, Rel::Nmod, Rel::Conj, Rel::Appos, Rel::Poss];
-            let outside: Vec<usize> = (i..=j).filter(|&k| !inside(s.head[k])).collect();
+            let outside: Vec<usize> = (i..=j).filter(|&k| !inside(head[k])).collect();
             let pick = pref
                 .iter()
-                .find_map(|p| outside.iter().copied().find(|&k| s.rel[k] == *p))
+                .find_map(|p| outside.iter().copied().find(|&k| rel[k] == *p))
                 .or_else(|| outside.first().copied());
-            if let Some(p) = pick {
-                let mut t = r.clone();
-                t.head[head] = s.head[p];
-                t.rel[head] = s.rel[p];
+            let already = (i..j).all(|k| head[k] == h as u32);
+            if let (Some(p), false) = (pick, already) {
+                let mut th = head.clone();
+                let mut tr = rel.clone();
+                th[h] = head[p];
+                tr[h] = rel[p];
                 for k in i..=j {
-                    if k != head {
-                        t.head[k] = head as u32;
-                        t.rel[k] = if s.words[k].xpos == "DT" { Rel::Det } else { Rel::Compound };
+                    if k != h {
+                        th[k] = h as u32;
+                        tr[k] = Rel::Compound;
                     }
                 }
                 for k in 0..n {
-                    if !(i..=j).contains(&k) && inside(s.head[k]) {
-                        t.head[k] = head as u32;
+                    if !(i..=j).contains(&k) && inside(head[k]) {
+                        th[k] = h as u32;
                     }
                 }
-                if t.is_tree() {
-                    r = t;
+                if is_tree(&th) {
+                    head = th;
+                    rel = tr;
+                    changed = true;
                 }
             }
         }
         i = j + 1;
     }
     // 2. "X and Y verb…" parsed as root X with conjoined verb.
-    if let Some(root) = (0..n).find(|&k| r.head[k] == ROOT_U32) {
-        if r.words[root].xpos.starts_with("NN") {
-            let verb = r.children(root).find(|&c| r.rel[c] == Rel::Conj && r.words[c].is_verb());
+    if let Some(root) = (0..n).find(|&k| head[k] == ROOT_U32) {
+        if s.words[root].xpos.starts_with("NN") {
+            let hh = &head;
+            let kids = |x: usize| (0..n).filter(move |&c| hh[c] == x as u32);
+            let verb = kids(root).find(|&c| rel[c] == Rel::Conj && s.words[c].is_verb());
             if let Some(v) = verb {
-                let subj = r.children(v).find(|&c| r.rel[c] == Rel::Subj && c > root && c < v);
-                let cc = r.children(v).find(|&c| r.rel[c] == Rel::Cc && c > root);
+                let subj = kids(v).find(|&c| rel[c] == Rel::Subj && c > root && c < v);
+                let cc = kids(v).find(|&c| rel[c] == Rel::Cc && c > root);
                 if let (Some(sj), Some(cc)) = (subj, cc) {
-                    let mut t = r.clone();
-                    t.head[v] = ROOT_U32;
-                    t.rel[v] = Rel::Root;
-                    t.head[root] = v as u32;
-                    t.rel[root] = Rel::Subj;
-                    t.head[sj] = root as u32;
-                    t.rel[sj] = Rel::Conj;
-                    t.head[cc] = sj as u32;
-                    if t.is_tree() {
-                        r = t;
+                    let mut th = head.clone();
+                    let mut tr = rel.clone();
+                    th[v] = ROOT_U32;
+                    tr[v] = Rel::Root;
+                    th[root] = v as u32;
+                    tr[root] = Rel::Subj;
+                    th[sj] = root as u32;
+                    tr[sj] = Rel::Conj;
+                    th[cc] = sj as u32;
+                    if is_tree(&th) {
+                        head = th;
+                        rel = tr;
+                        changed = true;
                     }
                 }
             }
         }
     }
-    r
+    changed.then_some((head, rel))
+}
+
+/// Whether `head` describes a tree: one root, no cycle.
+fn is_tree(head: &[u32]) -> bool {
+    let n = head.len();
+    head.iter().filter(|&&h| h == ROOT_U32).count() == 1
+        && (0..n).all(|i| {
+            let mut k = i;
+            for _ in 0..=n {
+                if head[k] == ROOT_U32 {
+                    return true;
+                }
+                k = head[k] as usize;
+                if k >= n {
+                    return false;
+                }
+            }
+            false
+        })
 }
 
 const ROOT_U32: u32 = dyad_core::ROOT;
@@ -705,7 +735,22 @@ fn match_items(s: &Sent, items: &[(Item, bool)], lo: usize, hi: usize, pinned: b
     None
 }
 
-fn match_pattern(s: &Sent, t: usize, p: &CompiledPattern, np: &NounPhrases) -> Option<Match> {
+/// The word range patterns of trigger `t` are matched in: from the start of its clause (the
+/// top of its complement chain) to the end of its own subtree.
+fn clause_bounds(s: &Sent, t: usize) -> (usize, usize) {
+    let mut top = t;
+    while matches!(s.rel[top], Rel::Xcomp | Rel::Conj) {
+        match s.head_of(top) {
+            Some(h) => top = h,
+            None => break,
+        }
+    }
+    let (clo, _) = s.extent(top, &|r| matches!(r, Rel::Advcl | Rel::Punct | Rel::Conj | Rel::Cc));
+    let (_, thi) = s.extent(t, &|r| matches!(r, Rel::Conj | Rel::Cc | Rel::Punct));
+    (clo, thi)
+}
+
+fn match_pattern(s: &Sent, t: usize, p: &CompiledPattern, np: &NounPhrases, bounds: (usize, usize)) -> Option<Match> {
     let n = s.len();
     // Multi-word triggers.
     let mut first = t;
@@ -724,16 +769,7 @@ fn match_pattern(s: &Sent, t: usize, p: &CompiledPattern, np: &NounPhrases) -> O
     }
     let mut m = Match::default();
     m.used.extend(first..=last);
-    // The clause: the subtree of the top of the trigger's complement chain.
-    let mut top = t;
-    while matches!(s.rel[top], Rel::Xcomp | Rel::Conj) {
-        match s.head_of(top) {
-            Some(h) => top = h,
-            None => break,
-        }
-    }
-    let (clo, _) = s.extent(top, &|r| matches!(r, Rel::Advcl | Rel::Punct | Rel::Conj | Rel::Cc));
-    let (_, thi) = s.extent(t, &|r| matches!(r, Rel::Conj | Rel::Cc | Rel::Punct));
+    let (clo, thi) = bounds;
     let thi = thi.max(last);
     if !p.before.is_empty() {
         let end_at = p.touch.then_some(first);
@@ -980,7 +1016,7 @@ impl NounPhrases {
         for h in 0..n {
             for c in s.children(h).filter(|&c| s.rel[c] == Rel::Appos) {
                 let (Some(a), Some(b)) = (&coded[h], &coded[c]) else { continue };
-                let person = b.entries.iter().any(|o| lex.actors.iter().any(|x| x.origin == *o && x.is_person()));
+                let person = b.entries.iter().any(|o| lex.is_person(*o));
                 if b.code.len() > a.code.len() && b.code.starts_with(&a.code[..a.code.len().min(3)]) || person && a.bare_role {
                     let mut merged = b.clone();
                     merged.span = Span::new(a.span.start.min(b.span.start), a.span.end.max(b.span.end));

@@ -216,6 +216,7 @@ pub struct Lexicon {
     pub patterns: Vec<CompiledPattern>,
     /// Discard phrases: `(story scope, origin, text)`.
     pub discards: Vec<(bool, Origin, String)>,
+    persons: std::collections::HashSet<Origin>,
     actor_index: PhraseIndex,
     agent_index: PhraseIndex,
     discard_index: PhraseIndex,
@@ -342,6 +343,7 @@ impl Lexicon {
                 }
             }
         }
+        lex.persons = lex.actors.iter().filter(|a| a.is_person()).map(|a| a.origin).collect();
         lex.actor_index.finish();
         lex.agent_index.finish();
         lex.discard_index.finish();
@@ -374,17 +376,20 @@ impl Lexicon {
         } else {
             &[]
         };
-        let mut seen = std::collections::HashSet::new();
         form.iter()
             .map(|&i| (i, true))
-            .chain(lemma.iter().map(|&i| (i, false)))
-            .filter(move |(i, _)| seen.insert(*i))
+            .chain(lemma.iter().filter(move |i| !form.contains(i)).map(|&i| (i, false)))
             .map(move |(i, f)| (i, &self.patterns[i as usize], f))
     }
 
     /// Whether any pattern has this word as its trigger.
     pub fn is_trigger(&self, w: &Word) -> bool {
         self.triggers.contains_key(w.lemma.as_str()) || self.triggers.contains_key(w.lower.as_str())
+    }
+
+    /// Whether the entry at `o` is a named actor with dated codes (a person).
+    pub fn is_person(&self, o: Origin) -> bool {
+        self.persons.contains(&o)
     }
 
     /// The file name of an origin.

@@ -52,8 +52,8 @@ fn behaviour_cases() {
     assert!(passed * 100 >= total * MIN_CASES_PERCENT, "cases: {passed}/{total} under {MIN_CASES_PERCENT}%");
 }
 
-/// Share of behaviour cases that must pass (measured figure in the issue note, minus slack).
-const MIN_CASES_PERCENT: usize = 0;
+/// Share of behaviour cases that must pass: measured 233/265 (87.9 %), minus a little slack.
+const MIN_CASES_PERCENT: usize = 85;
 
 /// The seed article's core events (E1-E4, E6, E9-E12, E17, E27), and nothing from its
 /// negated clauses.
@@ -77,8 +77,8 @@ fn seed_article() {
     assert!(found >= MIN_SEED, "{found}/{total} core events");
 }
 
-/// Core seed events that must be found (the issue's minimum is 8 of 11).
-const MIN_SEED: usize = 0;
+/// Core seed events that must be found: measured 11 of 11 (the issue asks at least 8).
+const MIN_SEED: usize = 10;
 
 #[test]
 fn case_files_are_well_formed() {
