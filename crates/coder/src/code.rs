@@ -107,10 +107,40 @@ pub struct Context {
 const NEGATORS: &[&str] = &["not", "n't", "never", "no"];
 const PRONOUNS_PERSON: &[&str] = &["he", "she", "him", "her"];
 const LIGHT_VERBS: &[&str] = &[
-    "hold", "launch", "conduct", "carry", "impose", "begin", "stage", "make", "start", "open",
-    "resume", "continue", "mount", "announce", "have", "lead", "host", "order", "issue", "give",
-    "provide", "send", "deliver", "express", "reiterate", "renew", "repeat", "step", "escalate",
-    "intensify", "reject", "accept", "welcome", "sign",
+    "hold",
+    "launch",
+    "conduct",
+    "carry",
+    "impose",
+    "begin",
+    "stage",
+    "make",
+    "start",
+    "open",
+    "resume",
+    "continue",
+    "mount",
+    "announce",
+    "have",
+    "lead",
+    "host",
+    "order",
+    "issue",
+    "give",
+    "provide",
+    "send",
+    "deliver",
+    "express",
+    "reiterate",
+    "renew",
+    "repeat",
+    "step",
+    "escalate",
+    "intensify",
+    "reject",
+    "accept",
+    "welcome",
+    "sign",
 ];
 const TARGET_PREPS: &[&str] = &[
     "with", "to", "against", "on", "at", "into", "toward", "towards", "over", "for", "from",
@@ -204,18 +234,26 @@ impl<'a> Coder<'a> {
                 if is_noun && !p.nouns {
                     continue;
                 }
-                let Some(m) = match_pattern(s, t, p, &np, bounds) else { continue };
+                let Some(m) = match_pattern(s, t, p, &np, bounds) else {
+                    continue;
+                };
                 // TABARI/PETRARCH dictionaries carry their own negation patterns.
                 let negated = negated && p.nouns;
                 if p.negated != negated {
-                    if !p.negated && best_unnegated.as_ref().is_none_or(|(b, _)| p.specificity > b.specificity) {
+                    if !p.negated
+                        && best_unnegated
+                            .as_ref()
+                            .is_none_or(|(b, _)| p.specificity > b.specificity)
+                    {
                         best_unnegated = Some((p, m));
                     }
                     continue;
                 }
                 let better = match &best {
                     None => true,
-                    Some((_, b, bm, bf)) => (p.specificity, m.explicit, by_form) > (b.specificity, bm.explicit, *bf),
+                    Some((_, b, bm, bf)) => {
+                        (p.specificity, m.explicit, by_form) > (b.specificity, bm.explicit, *bf)
+                    }
                 };
                 if better {
                     best = Some((pid, p, m, by_form));
@@ -242,19 +280,34 @@ impl<'a> Coder<'a> {
             // A denial reported by a speaker ("he insisted Russia hadn't invaded") is the
             // speaker's.
             if p.code == "016" && p.negated && s.rel[t] == Rel::Ccomp {
-                if let Some(speaker) = s.head_of(t).and_then(|v| s.child(v, Rel::Subj)).and_then(|c| np.coded_at(c)) {
+                if let Some(speaker) = s
+                    .head_of(t)
+                    .and_then(|v| s.child(v, Rel::Subj))
+                    .and_then(|c| np.coded_at(c))
+                {
                     sources = vec![Some(speaker)];
                 }
             }
-            let self_pairs = m.compound.is_some() && sources.len() == targets.len() && sources.len() > 1 && sources.iter().zip(&targets).all(|(a, b)| a != b) && {
-                let a: Vec<_> = sources.iter().flatten().map(|x| x.words).collect();
-                let b: Vec<_> = targets.iter().flatten().map(|x| x.words).collect();
-                a.iter().all(|w| b.contains(w))
-            };
+            let self_pairs = m.compound.is_some()
+                && sources.len() == targets.len()
+                && sources.len() > 1
+                && sources.iter().zip(&targets).all(|(a, b)| a != b)
+                && {
+                    let a: Vec<_> = sources.iter().flatten().map(|x| x.words).collect();
+                    let b: Vec<_> = targets.iter().flatten().map(|x| x.words).collect();
+                    a.iter().all(|w| b.contains(w))
+                };
             let pairs: Vec<(Option<ActorRef>, Option<ActorRef>)> = if self_pairs {
-                sources.iter().cloned().zip(targets.iter().cloned()).collect()
+                sources
+                    .iter()
+                    .cloned()
+                    .zip(targets.iter().cloned())
+                    .collect()
             } else {
-                sources.iter().flat_map(|a| targets.iter().map(move |b| (a.clone(), b.clone()))).collect()
+                sources
+                    .iter()
+                    .flat_map(|a| targets.iter().map(move |b| (a.clone(), b.clone())))
+                    .collect()
             };
             let before = events.len();
             for (src, tgt) in &pairs {
@@ -308,7 +361,9 @@ impl<'a> Coder<'a> {
         // intents or threats, not acts (dyad's format only; TABARI/PETRARCH dictionaries
         // write their own patterns for it).
         for e in events.iter_mut() {
-            let own = e.pattern.is_some_and(|p| self.lex.patterns[p as usize].nouns);
+            let own = e
+                .pattern
+                .is_some_and(|p| self.lex.patterns[p as usize].nouns);
             if !own || e.negated {
                 continue;
             }
@@ -317,7 +372,9 @@ impl<'a> Coder<'a> {
                     e.code = code;
                     e.rule = Some(match kind {
                         Modality::Intent => "modality: a future or intended act is an intent (03)",
-                        Modality::Threat => "modality: a future or threatened coercive act is a threat (13)",
+                        Modality::Threat => {
+                            "modality: a future or threatened coercive act is a threat (13)"
+                        }
                     });
                 }
             }
@@ -325,8 +382,12 @@ impl<'a> Coder<'a> {
         // An intent verb whose complement was coded on its own adds nothing.
         let complement_triggers: Vec<usize> = events.iter().map(|e| e.trigger.0).collect();
         events.retain(|e| {
-            let generic = e.code.len() == 3 && (e.code.starts_with("03") || e.code.starts_with("13"));
-            !(generic && complement_triggers.iter().any(|&c| c != e.trigger.0 && s.rel[c] == Rel::Xcomp && s.head_of(c) == Some(e.trigger.0)))
+            let generic =
+                e.code.len() == 3 && (e.code.starts_with("03") || e.code.starts_with("13"));
+            !(generic
+                && complement_triggers.iter().any(|&c| {
+                    c != e.trigger.0 && s.rel[c] == Rel::Xcomp && s.head_of(c) == Some(e.trigger.0)
+                }))
         });
         events.retain(|e| {
             (e.source.is_some() || !self.config.require_source)
@@ -338,13 +399,16 @@ impl<'a> Coder<'a> {
         // else is.
         let triggers: Vec<usize> = events.iter().map(|e| e.trigger.0).collect();
         let embeds = |e: &Event| {
-            triggers.iter().any(|&t| t != e.trigger.0 && s.dominated_by(t, e.trigger.0))
+            triggers
+                .iter()
+                .any(|&t| t != e.trigger.0 && s.dominated_by(t, e.trigger.0))
         };
         let keep: Vec<bool> = events
             .iter()
             .map(|e| {
                 let speech = e.code.starts_with(SPEECH_ROOT) && e.code != "016" && e.rule.is_none();
-                !(speech && (embeds(e) || e.code == "010" && triggers.iter().any(|&t| t != e.trigger.0)))
+                !(speech
+                    && (embeds(e) || e.code == "010" && triggers.iter().any(|&t| t != e.trigger.0)))
             })
             .collect();
         let mut k = keep.iter();
@@ -374,7 +438,14 @@ impl<'a> Coder<'a> {
 
     /// "He insisted Russia hadn't invaded Ukraine": a negated act of force under a speech
     /// verb is the speaker's denial (016), aimed at the act's target.
-    fn denial(&self, s: &Sent, t: usize, p: &CompiledPattern, m: &Match, np: &NounPhrases) -> Option<Event> {
+    fn denial(
+        &self,
+        s: &Sent,
+        t: usize,
+        p: &CompiledPattern,
+        m: &Match,
+        np: &NounPhrases,
+    ) -> Option<Event> {
         let root = p.code.get(..2)?;
         if !matches!(root, "18" | "19" | "20") || s.rel[t] != Rel::Ccomp {
             return None;
@@ -397,9 +468,18 @@ impl<'a> Coder<'a> {
 
     /// Sources and targets (compounds expanded) for a matched trigger.
     #[allow(clippy::type_complexity)]
-    fn actors_for(&self, s: &Sent, t: usize, m: &Match, np: &NounPhrases, petrarch: bool) -> (Vec<Option<ActorRef>>, Vec<Option<ActorRef>>) {
+    fn actors_for(
+        &self,
+        s: &Sent,
+        t: usize,
+        m: &Match,
+        np: &NounPhrases,
+        petrarch: bool,
+    ) -> (Vec<Option<ActorRef>>, Vec<Option<ActorRef>>) {
         let source_head = m.source.or_else(|| default_source(s, t, np, petrarch));
-        let target_head = m.target.or_else(|| default_target(s, t, np, source_head, petrarch, &m.used));
+        let target_head = m
+            .target
+            .or_else(|| default_target(s, t, np, source_head, petrarch, &m.used));
         let expand = |h: Option<usize>| -> Vec<Option<ActorRef>> {
             match h {
                 None => vec![None],
@@ -433,7 +513,11 @@ impl<'a> Coder<'a> {
             // `%`: a compound actor. Before the verb it is the source and, after it, the
             // target, when the other side is there; otherwise it acts on itself (every ordered
             // pair of members, returned as aligned lists).
-            let members: Vec<ActorRef> = np.conjuncts(s, c).into_iter().flat_map(|c| np.all_at(c)).collect();
+            let members: Vec<ActorRef> = np
+                .conjuncts(s, c)
+                .into_iter()
+                .flat_map(|c| np.all_at(c))
+                .collect();
             let other = if c < t {
                 target_head.filter(|&x| x != c && same_clause(s, x, t, false))
             } else {
@@ -476,7 +560,11 @@ fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Option<(Vec<u32>, Vec
     let in_mention = |i: usize| mentions.iter().any(|(a, b, _)| *a <= i && i < *b);
     let ok = |k: usize| {
         let w = &s.words[k];
-        (in_mention(k) || w.xpos.starts_with("NNP")) && !matches!(w.xpos.as_str(), "CC" | "POS" | "," | "IN" | "DT" | "." | ":")
+        (in_mention(k) || w.xpos.starts_with("NNP"))
+            && !matches!(
+                w.xpos.as_str(),
+                "CC" | "POS" | "," | "IN" | "DT" | "." | ":"
+            )
     };
     let mut i = 0;
     while i < n {
@@ -491,7 +579,17 @@ fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Option<(Vec<u32>, Vec
         if j > i && (i..=j).any(in_mention) {
             let h = j;
             let inside = |k: u32| k != ROOT_U32 && (i..=j).contains(&(k as usize));
-            let pref = [Rel::Root, Rel::Subj, Rel::SubjPass, Rel::Obj, Rel::Obl, Rel::Nmod, Rel::Conj, Rel::Appos, Rel::Poss];
+            let pref = [
+                Rel::Root,
+                Rel::Subj,
+                Rel::SubjPass,
+                Rel::Obj,
+                Rel::Obl,
+                Rel::Nmod,
+                Rel::Conj,
+                Rel::Appos,
+                Rel::Poss,
+            ];
             let outside: Vec<usize> = (i..=j).filter(|&k| !inside(head[k])).collect();
             let pick = pref
                 .iter()
@@ -585,16 +683,38 @@ enum Modality {
 }
 
 const INTENT_VERBS: &[&str] = &[
-    "plan", "intend", "want", "hope", "aim", "prepare", "agree", "promise", "pledge", "vow",
-    "offer", "expect", "seek", "decide", "propose", "commit", "undertake", "wish",
+    "plan",
+    "intend",
+    "want",
+    "hope",
+    "aim",
+    "prepare",
+    "agree",
+    "promise",
+    "pledge",
+    "vow",
+    "offer",
+    "expect",
+    "seek",
+    "decide",
+    "propose",
+    "commit",
+    "undertake",
+    "wish",
 ];
-const INTENT_ADJECTIVES: &[&str] = &["ready", "willing", "prepared", "eager", "open", "set", "poised"];
+const INTENT_ADJECTIVES: &[&str] = &[
+    "ready", "willing", "prepared", "eager", "open", "set", "poised",
+];
 
 /// The modality of the act at `t`: an auxiliary `will`/`shall`/`would`, or an open complement
 /// of an intent or threat verb ("plans to", "is ready to", "threatened to").
 fn modality(s: &Sent, t: usize) -> Option<Modality> {
     let future = s.children(t).any(|c| {
-        matches!(s.rel[c], Rel::Aux) && matches!(s.words[c].lower.as_str(), "will" | "shall" | "'ll" | "would" | "wo")
+        matches!(s.rel[c], Rel::Aux)
+            && matches!(
+                s.words[c].lower.as_str(),
+                "will" | "shall" | "'ll" | "would" | "wo"
+            )
     });
     if s.rel[t] == Rel::Xcomp {
         if let Some(h) = s.head_of(t) {
@@ -702,7 +822,16 @@ fn words_at(s: &Sent, i: usize, alts: &[Vec<String>]) -> Option<usize> {
 /// Matches `items` in order over words `lo..hi`; `pinned` fixes the first item at `lo`;
 /// `end_at` requires the last item to end exactly there. Returns the end and fills `m`.
 #[allow(clippy::too_many_arguments)]
-fn match_items(s: &Sent, items: &[(Item, bool)], lo: usize, hi: usize, pinned: bool, end_at: Option<usize>, np: &NounPhrases, m: &mut Match) -> Option<usize> {
+fn match_items(
+    s: &Sent,
+    items: &[(Item, bool)],
+    lo: usize,
+    hi: usize,
+    pinned: bool,
+    end_at: Option<usize>,
+    np: &NounPhrases,
+    m: &mut Match,
+) -> Option<usize> {
     let Some(((item, _), rest)) = items.split_first() else {
         return end_at.is_none_or(|e| e == lo).then_some(lo);
     };
@@ -714,15 +843,18 @@ fn match_items(s: &Sent, items: &[(Item, bool)], lo: usize, hi: usize, pinned: b
                 trial.used.extend(i..i + n);
                 i + n
             }),
-            Item::Source | Item::Target | Item::Compound => np.starting_at(s, i).filter(|&(_, e)| e <= hi).map(|(head, end)| {
-                match item {
-                    Item::Source => trial.source = Some(head),
-                    Item::Target => trial.target = Some(head),
-                    _ => trial.compound = Some(head),
-                }
-                trial.explicit = true;
-                end
-            }),
+            Item::Source | Item::Target | Item::Compound => np
+                .starting_at(s, i)
+                .filter(|&(_, e)| e <= hi)
+                .map(|(head, end)| {
+                    match item {
+                        Item::Source => trial.source = Some(head),
+                        Item::Target => trial.target = Some(head),
+                        _ => trial.compound = Some(head),
+                    }
+                    trial.explicit = true;
+                    end
+                }),
         };
         if let Some(end) = end {
             let next_pinned = rest.first().is_some_and(|(_, a)| *a);
@@ -745,12 +877,20 @@ fn clause_bounds(s: &Sent, t: usize) -> (usize, usize) {
             None => break,
         }
     }
-    let (clo, _) = s.extent(top, &|r| matches!(r, Rel::Advcl | Rel::Punct | Rel::Conj | Rel::Cc));
+    let (clo, _) = s.extent(top, &|r| {
+        matches!(r, Rel::Advcl | Rel::Punct | Rel::Conj | Rel::Cc)
+    });
     let (_, thi) = s.extent(t, &|r| matches!(r, Rel::Conj | Rel::Cc | Rel::Punct));
     (clo, thi)
 }
 
-fn match_pattern(s: &Sent, t: usize, p: &CompiledPattern, np: &NounPhrases, bounds: (usize, usize)) -> Option<Match> {
+fn match_pattern(
+    s: &Sent,
+    t: usize,
+    p: &CompiledPattern,
+    np: &NounPhrases,
+    bounds: (usize, usize),
+) -> Option<Match> {
     let n = s.len();
     // Multi-word triggers.
     let mut first = t;
@@ -764,7 +904,8 @@ fn match_pattern(s: &Sent, t: usize, p: &CompiledPattern, np: &NounPhrases, boun
     }
     for w in &p.trigger_after {
         // A particle may be separated by an object: `called the talks off`.
-        let found = (last + 1..(last + 4).min(n)).find(|&i| s.words[i].lower == *w || s.words[i].lemma == *w)?;
+        let found = (last + 1..(last + 4).min(n))
+            .find(|&i| s.words[i].lower == *w || s.words[i].lemma == *w)?;
         last = found;
     }
     let mut m = Match::default();
@@ -805,7 +946,10 @@ struct NounPhrases {
 /// An agent found in a phrase: code, prefix flag, origin.
 type AgentHit<'l> = (&'l str, bool, Origin);
 
-fn compose(actor: Option<&(String, Origin, bool)>, agents: &[AgentHit<'_>]) -> (String, Vec<Origin>) {
+fn compose(
+    actor: Option<&(String, Origin, bool)>,
+    agents: &[AgentHit<'_>],
+) -> (String, Vec<Origin>) {
     let mut entries = Vec::new();
     match actor {
         Some((code, origin, person)) => {
@@ -842,24 +986,49 @@ fn compose(actor: Option<&(String, Origin, bool)>, agents: &[AgentHit<'_>]) -> (
 }
 
 impl NounPhrases {
-    fn new(c: &Coder<'_>, s: &Sent, date: Date, mentions: &[(usize, usize, Found)], ctx: &Context) -> NounPhrases {
+    fn new(
+        c: &Coder<'_>,
+        s: &Sent,
+        date: Date,
+        mentions: &[(usize, usize, Found)],
+        ctx: &Context,
+    ) -> NounPhrases {
         let n = s.len();
         let mut coded: Vec<Option<ActorRef>> = vec![None; n];
         let mut extra: Vec<Vec<ActorRef>> = vec![Vec::new(); n];
         let mut extent = vec![None; n];
         let lex = c.lex;
-        let skip = |r: Rel| matches!(r, Rel::Acl | Rel::Conj | Rel::Cc | Rel::Appos | Rel::Punct | Rel::Advcl | Rel::Ccomp | Rel::Nmod | Rel::Obl | Rel::Case);
+        let skip = |r: Rel| {
+            matches!(
+                r,
+                Rel::Acl
+                    | Rel::Conj
+                    | Rel::Cc
+                    | Rel::Appos
+                    | Rel::Punct
+                    | Rel::Advcl
+                    | Rel::Ccomp
+                    | Rel::Nmod
+                    | Rel::Obl
+                    | Rel::Case
+            )
+        };
         // The best named actor among the mentions inside `lo..=hi`.
         let actor_in = |lo: usize, hi: usize, h: usize| -> Option<(String, Origin, bool)> {
             let mut actor: Option<(String, Origin, bool)> = None;
-            for (_, _, f) in mentions.iter().filter(|(a, b, _)| *a >= lo && *b <= hi + 1 || *a <= h && h < *b) {
+            for (_, _, f) in mentions
+                .iter()
+                .filter(|(a, b, _)| *a >= lo && *b <= hi + 1 || *a <= h && h < *b)
+            {
                 if let Found::Actor(a) = *f {
                     let a = &lex.actors[a as usize];
-                    let Some(code) = a.code_at(date) else { continue };
+                    let Some(code) = a.code_at(date) else {
+                        continue;
+                    };
                     let person = a.is_person();
                     let better = match &actor {
                         None => true,
-                        Some((c, _, p)) => person && !p || code.len() > c.len() && !p,
+                        Some((c, _, p)) => !p && (person || code.len() > c.len()),
                     };
                     if better {
                         actor = Some((code.to_string(), a.origin, person));
@@ -873,7 +1042,11 @@ impl NounPhrases {
             let nominal = w.xpos.starts_with("NN")
                 || w.xpos == "PRP"
                 || w.xpos == "CD"
-                || w.xpos.starts_with("JJ") && matches!(s.rel[h], Rel::Subj | Rel::Obj | Rel::Obl | Rel::Nmod | Rel::Conj);
+                || w.xpos.starts_with("JJ")
+                    && matches!(
+                        s.rel[h],
+                        Rel::Subj | Rel::Obj | Rel::Obl | Rel::Nmod | Rel::Conj
+                    );
             if !nominal || matches!(s.rel[h], Rel::Compound | Rel::Amod) {
                 continue;
             }
@@ -892,8 +1065,13 @@ impl NounPhrases {
             // the phrase.
             {
                 for k in s.children(h) {
-                    if s.rel[k] == Rel::Nmod && s.child(k, Rel::Case).is_some_and(|c| s.words[c].lower == "of") {
-                        let (_, e) = s.extent(k, &|r| matches!(r, Rel::Acl | Rel::Conj | Rel::Cc | Rel::Punct));
+                    if s.rel[k] == Rel::Nmod
+                        && s.child(k, Rel::Case)
+                            .is_some_and(|c| s.words[c].lower == "of")
+                    {
+                        let (_, e) = s.extent(k, &|r| {
+                            matches!(r, Rel::Acl | Rel::Conj | Rel::Cc | Rel::Punct)
+                        });
                         hi = hi.max(e);
                     }
                 }
@@ -912,7 +1090,10 @@ impl NounPhrases {
                 })
                 .collect();
             let span = Span::new(s.words[lo].span.start, s.words[hi].span.end);
-            let make = |code: String, entries: Vec<Origin>, base: Option<String>, bare_role: bool| ActorRef {
+            let make = |code: String,
+                        entries: Vec<Origin>,
+                        base: Option<String>,
+                        bare_role: bool| ActorRef {
                 code,
                 span,
                 words: (lo, hi + 1),
@@ -923,10 +1104,13 @@ impl NounPhrases {
             };
             let of_actor = || {
                 s.children(h).any(|k| {
-                    s.rel[k] == Rel::Nmod && s.child(k, Rel::Case).is_some_and(|c| s.words[c].lower == "of") && {
-                        let (a, b) = s.extent(k, &skip);
-                        actor_in(a, b, k).is_some()
-                    }
+                    s.rel[k] == Rel::Nmod
+                        && s.child(k, Rel::Case)
+                            .is_some_and(|c| s.words[c].lower == "of")
+                        && {
+                            let (a, b) = s.extent(k, &skip);
+                            actor_in(a, b, k).is_some()
+                        }
                 })
             };
             if actor.is_none() && agents.is_empty() && !of_actor() {
@@ -960,12 +1144,17 @@ impl NounPhrases {
             // A role word only names an actor when it heads the phrase ("the troops", not
             // "military action").
             // (TABARI/PETRARCH agents keep PETRARCH's looser reading.)
-            if actors.is_empty() && head_agent.is_none() && agents.iter().all(|a| lex.file(a.2).ends_with(".tsv")) {
+            if actors.is_empty()
+                && head_agent.is_none()
+                && agents.iter().all(|a| lex.file(a.2).ends_with(".tsv"))
+            {
                 continue;
             }
             if actors.is_empty() {
                 // "the minister": the last person named, when the role fits.
-                let definite = s.children(h).any(|k| s.rel[k] == Rel::Det && s.words[k].lower == "the");
+                let definite = s
+                    .children(h)
+                    .any(|k| s.rel[k] == Rel::Det && s.words[k].lower == "the");
                 if let (true, Some(p)) = (definite, &ctx.last_person) {
                     if agents.iter().any(|(g, _, _)| p.code.ends_with(g)) {
                         coded[h] = Some(ActorRef {
@@ -981,7 +1170,12 @@ impl NounPhrases {
             // `ELR/GAL`: an entry standing for several actors.
             let actors: Vec<(String, Origin, bool)> = actors
                 .into_iter()
-                .flat_map(|(c, o, p)| c.split('/').filter(|x| !x.is_empty()).map(|x| (x.to_string(), o, p)).collect::<Vec<_>>())
+                .flat_map(|(c, o, p)| {
+                    c.split('/')
+                        .filter(|x| !x.is_empty())
+                        .map(|x| (x.to_string(), o, p))
+                        .collect::<Vec<_>>()
+                })
                 .collect();
             // Coordinated role words ("media and government") are separate actors.
             let coordinated = agents.len() > 1 && (lo..=hi).any(|k| s.words[k].xpos == "CC");
@@ -991,13 +1185,18 @@ impl NounPhrases {
                 vec![agents.clone()]
             };
             let mut codes = Vec::new();
-            let actor_opts: Vec<Option<&(String, Origin, bool)>> = if actors.is_empty() { vec![None] } else { actors.iter().map(Some).collect() };
+            let actor_opts: Vec<Option<&(String, Origin, bool)>> = if actors.is_empty() {
+                vec![None]
+            } else {
+                actors.iter().map(Some).collect()
+            };
             for a in &actor_opts {
                 for g in &groups {
                     let (code, entries) = compose(*a, g);
                     let base = match (a, head_agent) {
                         (Some(_), Some(role)) => {
-                            let rest: Vec<AgentHit<'_>> = g.iter().copied().filter(|x| x.0 != role).collect();
+                            let rest: Vec<AgentHit<'_>> =
+                                g.iter().copied().filter(|x| x.0 != role).collect();
                             Some(compose(*a, &rest).0)
                         }
                         _ => None,
@@ -1015,17 +1214,26 @@ impl NounPhrases {
         // named person.
         for h in 0..n {
             for c in s.children(h).filter(|&c| s.rel[c] == Rel::Appos) {
-                let (Some(a), Some(b)) = (&coded[h], &coded[c]) else { continue };
+                let (Some(a), Some(b)) = (&coded[h], &coded[c]) else {
+                    continue;
+                };
                 let person = b.entries.iter().any(|o| lex.is_person(*o));
-                if b.code.len() > a.code.len() && b.code.starts_with(&a.code[..a.code.len().min(3)]) || person && a.bare_role {
+                if b.code.len() > a.code.len() && b.code.starts_with(&a.code[..a.code.len().min(3)])
+                    || person && a.bare_role
+                {
                     let mut merged = b.clone();
-                    merged.span = Span::new(a.span.start.min(b.span.start), a.span.end.max(b.span.end));
+                    merged.span =
+                        Span::new(a.span.start.min(b.span.start), a.span.end.max(b.span.end));
                     merged.words = (a.words.0.min(b.words.0), a.words.1.max(b.words.1));
                     coded[h] = Some(merged);
                 }
             }
         }
-        NounPhrases { coded, extra, extent }
+        NounPhrases {
+            coded,
+            extra,
+            extent,
+        }
     }
 
     /// Every actor of the phrase headed by `h`.
@@ -1061,7 +1269,9 @@ impl NounPhrases {
         let mut k = 0;
         while k < out.len() {
             let x = out[k];
-            let parts: Vec<usize> = std::iter::once(x).chain(s.children(x).filter(|&c| s.rel[c] == Rel::Compound)).collect();
+            let parts: Vec<usize> = std::iter::once(x)
+                .chain(s.children(x).filter(|&c| s.rel[c] == Rel::Compound))
+                .collect();
             for p in parts {
                 for c in s.children(p) {
                     if s.rel[c] == Rel::Conj && !s.words[c].is_verb() && !out.contains(&c) {
@@ -1080,7 +1290,12 @@ impl NounPhrases {
 
 /// A pronoun's antecedent: for `he`/`she`, the last person named in the article; for any
 /// personal pronoun, else the nearest coded subject earlier in the sentence.
-fn resolve_pronoun(s: &Sent, h: usize, coded: &[Option<ActorRef>], ctx: &Context) -> Option<ActorRef> {
+fn resolve_pronoun(
+    s: &Sent,
+    h: usize,
+    coded: &[Option<ActorRef>],
+    ctx: &Context,
+) -> Option<ActorRef> {
     let lower = s.words[h].lower.as_str();
     if !matches!(lower, "he" | "she" | "him" | "her" | "it" | "they" | "them") {
         return None;
@@ -1151,7 +1366,9 @@ fn default_source(s: &Sent, t: usize, np: &NounPhrases, petrarch: bool) -> Optio
 /// The `by` phrase of a passive verb, among its dependents or theirs.
 fn by_agent(s: &Sent, v: usize) -> Option<usize> {
     let is_by = |c: usize| {
-        matches!(s.rel[c], Rel::Obl | Rel::Nmod) && s.child(c, Rel::Case).is_some_and(|p| s.words[p].lower == "by")
+        matches!(s.rel[c], Rel::Obl | Rel::Nmod)
+            && s.child(c, Rel::Case)
+                .is_some_and(|p| s.words[p].lower == "by")
     };
     s.children(v).find(|&c| is_by(c)).or_else(|| {
         s.children(v)
@@ -1179,7 +1396,17 @@ fn same_clause(s: &Sent, k: usize, t: usize, petrarch: bool) -> bool {
         let barrier = if petrarch {
             matches!(s.rel[x], Rel::Conj | Rel::Punct)
         } else {
-            matches!(s.rel[x], Rel::Subj | Rel::SubjPass | Rel::Ccomp | Rel::Advcl | Rel::Acl | Rel::Conj | Rel::Punct | Rel::Xcomp)
+            matches!(
+                s.rel[x],
+                Rel::Subj
+                    | Rel::SubjPass
+                    | Rel::Ccomp
+                    | Rel::Advcl
+                    | Rel::Acl
+                    | Rel::Conj
+                    | Rel::Punct
+                    | Rel::Xcomp
+            )
         };
         if barrier {
             return false;
@@ -1195,7 +1422,14 @@ fn same_clause(s: &Sent, k: usize, t: usize, petrarch: bool) -> bool {
 /// The target: the passive subject (when the source is the `by` agent), the object, else the
 /// first coded noun phrase after the trigger in its own clause; for a noun trigger, its
 /// prepositional modifier, or a light verb's.
-fn default_target(s: &Sent, t: usize, np: &NounPhrases, source: Option<usize>, petrarch: bool, used: &[usize]) -> Option<usize> {
+fn default_target(
+    s: &Sent,
+    t: usize,
+    np: &NounPhrases,
+    source: Option<usize>,
+    petrarch: bool,
+    used: &[usize],
+) -> Option<usize> {
     let coded = |h: usize| np.coded[h].is_some() && Some(h) != source;
     let w = &s.words[t];
     if w.is_verb() {
@@ -1211,7 +1445,11 @@ fn default_target(s: &Sent, t: usize, np: &NounPhrases, source: Option<usize>, p
         }
         let passive = s.child(t, Rel::SubjPass).is_some();
         let first = (t + 1..s.len()).find(|&k| {
-            coded(k) && (same_clause(s, k, t, petrarch) || in_used_complement(s, k, t, used)) && (!passive || s.child(k, Rel::Case).is_none_or(|p| s.words[p].lower != "by"))
+            coded(k)
+                && (same_clause(s, k, t, petrarch) || in_used_complement(s, k, t, used))
+                && (!passive
+                    || s.child(k, Rel::Case)
+                        .is_none_or(|p| s.words[p].lower != "by"))
         });
         // A possessive inside a coded phrase: the phrase ("Gondor's government").
         return first.map(|k| match (s.rel[k], s.head_of(k)) {

@@ -107,7 +107,10 @@ impl PhraseIndex {
         // A one-word loose phrase is also found from its plural/lemma forms.
         if n == 1 && slots[0].loose {
             for alt in [format!("{key}s"), format!("{key}es")] {
-                self.by_first.entry(alt).or_default().push((slots.clone(), value));
+                self.by_first
+                    .entry(alt)
+                    .or_default()
+                    .push((slots.clone(), value));
             }
         }
     }
@@ -124,7 +127,9 @@ impl PhraseIndex {
         let w = &words[i];
         let mut best: Option<(usize, u32)> = None;
         for key in [&w.lower, &w.lemma] {
-            let Some(list) = self.by_first.get(key.as_str()) else { continue };
+            let Some(list) = self.by_first.get(key.as_str()) else {
+                continue;
+            };
             for (slots, v) in list {
                 if best.is_some_and(|(l, _)| l >= slots.len()) {
                     break;
@@ -132,7 +137,10 @@ impl PhraseIndex {
                 if i + slots.len() > words.len() {
                     continue;
                 }
-                let ok = slots.iter().enumerate().all(|(k, s)| slot_matches(s, &words[i + k]));
+                let ok = slots
+                    .iter()
+                    .enumerate()
+                    .all(|(k, s)| slot_matches(s, &words[i + k]));
                 if ok {
                     best = Some((slots.len(), *v));
                     break;
@@ -248,7 +256,11 @@ impl Lexicon {
             for e in &f.entries {
                 let id = lex.actors.len() as u32;
                 lex.actors.push(Actor {
-                    name: e.names.first().map(|p| p.raw.replace('_', " ")).unwrap_or_default(),
+                    name: e
+                        .names
+                        .first()
+                        .map(|p| p.raw.replace('_', " "))
+                        .unwrap_or_default(),
                     codes: e.codes.clone(),
                     origin: Origin { file, line: e.line },
                 });
@@ -260,8 +272,11 @@ impl Lexicon {
         }
         for f in &d.agents {
             let file = file_id(&mut lex, &f.file);
-            let subs: HashMap<&str, &Vec<String>> =
-                f.substitutions.iter().map(|s| (s.marker.as_str(), &s.values)).collect();
+            let subs: HashMap<&str, &Vec<String>> = f
+                .substitutions
+                .iter()
+                .map(|s| (s.marker.as_str(), &s.values))
+                .collect();
             for e in &f.entries {
                 let id = lex.agents.len() as u32;
                 lex.agents.push(Agent {
@@ -286,7 +301,8 @@ impl Lexicon {
             let file = file_id(&mut lex, &f.file);
             for e in &f.entries {
                 let id = lex.discards.len() as u32;
-                lex.discards.push((e.story, Origin { file, line: e.line }, e.phrase.raw.clone()));
+                lex.discards
+                    .push((e.story, Origin { file, line: e.line }, e.phrase.raw.clone()));
                 lex.discard_index.insert(&e.phrase, id, false);
             }
         }
@@ -298,13 +314,21 @@ impl Lexicon {
             for b in &f.blocks {
                 for v in &b.verbs {
                     let head = v.head.min(v.phrase.words.len().saturating_sub(1));
-                    let words: Vec<String> =
-                        v.phrase.words.iter().map(|w| w.text.to_lowercase()).collect();
+                    let words: Vec<String> = v
+                        .phrase
+                        .words
+                        .iter()
+                        .map(|w| w.text.to_lowercase())
+                        .collect();
                     if words.is_empty() {
                         continue;
                     }
                     let trigger_before = words[..head].to_vec();
-                    let trigger_after = if nouns { Vec::new() } else { words[head + 1..].to_vec() };
+                    let trigger_after = if nouns {
+                        Vec::new()
+                    } else {
+                        words[head + 1..].to_vec()
+                    };
                     let mut keys = vec![words[head].clone()];
                     for form in &v.forms {
                         if let Some(w) = form.words.get(head.min(form.words.len() - 1)) {
@@ -331,19 +355,34 @@ impl Lexicon {
                         });
                     }
                     for p in &b.patterns {
-                        let Some(cp) = compile_pattern(p, &synsets, nouns, &trigger_before, &trigger_after, Origin { file, line: p.line }) else {
+                        let Some(cp) = compile_pattern(
+                            p,
+                            &synsets,
+                            nouns,
+                            &trigger_before,
+                            &trigger_after,
+                            Origin { file, line: p.line },
+                        ) else {
                             continue;
                         };
                         ids.push(lex.patterns.len() as u32);
                         lex.patterns.push(cp);
                     }
                     for k in keys {
-                        lex.triggers.entry(k).or_default().extend(ids.iter().copied());
+                        lex.triggers
+                            .entry(k)
+                            .or_default()
+                            .extend(ids.iter().copied());
                     }
                 }
             }
         }
-        lex.persons = lex.actors.iter().filter(|a| a.is_person()).map(|a| a.origin).collect();
+        lex.persons = lex
+            .actors
+            .iter()
+            .filter(|a| a.is_person())
+            .map(|a| a.origin)
+            .collect();
         lex.actor_index.finish();
         lex.agent_index.finish();
         lex.discard_index.finish();
@@ -369,16 +408,31 @@ impl Lexicon {
 
     /// The patterns whose trigger is this word: those listed under its written form first
     /// (`LEFT` before `LEAVE`), then those under its lemma. The flag is true for the former.
-    pub fn patterns_for<'a>(&'a self, w: &Word) -> impl Iterator<Item = (u32, &'a CompiledPattern, bool)> + 'a {
-        let form = self.triggers.get(w.lower.as_str()).map(|v| v.as_slice()).unwrap_or(&[]);
+    pub fn patterns_for<'a>(
+        &'a self,
+        w: &Word,
+    ) -> impl Iterator<Item = (u32, &'a CompiledPattern, bool)> + 'a {
+        let form = self
+            .triggers
+            .get(w.lower.as_str())
+            .map(|v| v.as_slice())
+            .unwrap_or(&[]);
         let lemma = if w.lower != w.lemma {
-            self.triggers.get(w.lemma.as_str()).map(|v| v.as_slice()).unwrap_or(&[])
+            self.triggers
+                .get(w.lemma.as_str())
+                .map(|v| v.as_slice())
+                .unwrap_or(&[])
         } else {
             &[]
         };
         form.iter()
             .map(|&i| (i, true))
-            .chain(lemma.iter().filter(move |i| !form.contains(i)).map(|&i| (i, false)))
+            .chain(
+                lemma
+                    .iter()
+                    .filter(move |i| !form.contains(i))
+                    .map(|&i| (i, false)),
+            )
             .map(move |(i, f)| (i, &self.patterns[i as usize], f))
     }
 
@@ -435,7 +489,9 @@ fn expand_markers(p: &Phrase, subs: &HashMap<&str, &Vec<String>>) -> Vec<Phrase>
         if !(w.text.len() > 2 && w.text.starts_with('!') && w.text.ends_with('!')) {
             continue;
         }
-        let Some(values) = subs.get(w.text.as_str()) else { continue };
+        let Some(values) = subs.get(w.text.as_str()) else {
+            continue;
+        };
         let mut next = Vec::new();
         for ph in &out {
             for v in values.iter() {
@@ -450,11 +506,20 @@ fn expand_markers(p: &Phrase, subs: &HashMap<&str, &Vec<String>>) -> Vec<Phrase>
 }
 
 fn synset_words(name: &str, synsets: &HashMap<&str, &Synset>, depth: u32) -> Vec<Vec<String>> {
-    let Some(s) = synsets.get(name) else { return Vec::new() };
+    let Some(s) = synsets.get(name) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for m in &s.members {
         if m.words.len() == 1 && m.words[0].text.starts_with('&') && depth < 4 {
-            out.extend(synset_words(m.words[0].text.trim_start_matches('&').trim_end_matches('_'), synsets, depth + 1));
+            out.extend(synset_words(
+                m.words[0]
+                    .text
+                    .trim_start_matches('&')
+                    .trim_end_matches('_'),
+                synsets,
+                depth + 1,
+            ));
             continue;
         }
         out.push(m.words.iter().map(|w| w.text.to_lowercase()).collect());
@@ -490,7 +555,10 @@ fn compile_pattern(
             }
             TokenKind::Word(w) => {
                 specificity += 1;
-                Item::Words(vec![vec![w.to_lowercase().trim_end_matches('_').to_string()]])
+                Item::Words(vec![vec![w
+                    .to_lowercase()
+                    .trim_end_matches('_')
+                    .to_string()]])
             }
             TokenKind::Alternatives(a) => {
                 specificity += 1;

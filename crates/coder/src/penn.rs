@@ -98,7 +98,9 @@ pub fn parse_tree(text: &str) -> Result<Tree, ParseError> {
         } else {
             let word = atom(&mut chars);
             let Some(&p) = stack.last() else {
-                return Err(ParseError(format!("the word `{word}` is outside any bracket")));
+                return Err(ParseError(format!(
+                    "the word `{word}` is outside any bracket"
+                )));
             };
             if !tree.nodes[p].children.is_empty() || tree.nodes[p].word.is_some() {
                 return Err(ParseError(format!(
@@ -111,7 +113,10 @@ pub fn parse_tree(text: &str) -> Result<Tree, ParseError> {
         }
     }
     if !stack.is_empty() {
-        return Err(ParseError(format!("{} bracket(s) are not closed", stack.len())));
+        return Err(ParseError(format!(
+            "{} bracket(s) are not closed",
+            stack.len()
+        )));
     }
     match roots.as_slice() {
         [r] => tree.root = *r,
@@ -144,10 +149,15 @@ fn is_verb_tag(t: &str) -> bool {
 }
 
 fn is_noun_tag(t: &str) -> bool {
-    matches!(t, "NN" | "NNS" | "NNP" | "NNPS" | "NX" | "PRP" | "CD" | "NML")
+    matches!(
+        t,
+        "NN" | "NNS" | "NNP" | "NNPS" | "NX" | "PRP" | "CD" | "NML"
+    )
 }
 
-const BE: &[&str] = &["be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m"];
+const BE: &[&str] = &[
+    "be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m",
+];
 
 impl Tree {
     /// Rewrites a flat coordinated noun phrase such as
@@ -164,7 +174,10 @@ impl Tree {
                 continue;
             }
             let wordy = |t: &Tree, c: usize| {
-                matches!(t.label(c), "NNP" | "NNPS" | "NN" | "NNS" | "DT" | "JJ" | "POS")
+                matches!(
+                    t.label(c),
+                    "NNP" | "NNPS" | "NN" | "NNS" | "DT" | "JJ" | "POS"
+                )
             };
             if !kids.iter().all(|&c| is_sep(self, c) || wordy(self, c)) {
                 continue;
@@ -247,7 +260,10 @@ impl Tree {
                         .is_some_and(|w| BE.contains(&w.to_lowercase().as_str()));
                     if is_be {
                         if let Some(p) = first(&|l| matches!(l, "ADJP" | "NP" | "S" | "PP")) {
-                            if lab(p) != "S" || kids.iter().position(|&c| c == p) > kids.iter().position(|&c| c == v) {
+                            if lab(p) != "S"
+                                || kids.iter().position(|&c| c == p)
+                                    > kids.iter().position(|&c| c == v)
+                            {
                                 return p;
                             }
                         }
@@ -261,7 +277,10 @@ impl Tree {
             }
             "NP" | "NML" | "NX" | "WHNP" | "NAC" => {
                 let has_cc = kids.iter().any(|&c| matches!(lab(c), "CC" | "CONJP"));
-                let nps = kids.iter().filter(|&&c| matches!(lab(c), "NP" | "NML")).count();
+                let nps = kids
+                    .iter()
+                    .filter(|&&c| matches!(lab(c), "NP" | "NML"))
+                    .count();
                 if has_cc && nps >= 2 {
                     return first(&|l| matches!(l, "NP" | "NML")).unwrap_or(kids[0]);
                 }
@@ -270,9 +289,10 @@ impl Tree {
                     let np_pos = kids.iter().position(|&c| c == np).unwrap_or(0);
                     let ends_in_pos = self.ends_in_pos(np);
                     if !ends_in_pos
-                        && kids[np_pos + 1..]
-                            .iter()
-                            .all(|&c| !is_noun_tag(lab(c)) && lab(c) != "NP" || lab(c) == "NP" && self.after_comma(kids, c))
+                        && kids[np_pos + 1..].iter().all(|&c| {
+                            !is_noun_tag(lab(c)) && lab(c) != "NP"
+                                || lab(c) == "NP" && self.after_comma(kids, c)
+                        })
                     {
                         return np;
                     }
@@ -280,11 +300,15 @@ impl Tree {
                 last(&|l| is_noun_tag(l) && l != "CD")
                     .or_else(|| last(&|l| matches!(l, "NP" | "NML")))
                     .or_else(|| last(&|l| l == "CD"))
-                    .or_else(|| last(&|l| matches!(l, "JJ" | "JJS" | "JJR" | "ADJP" | "QP" | "VBG")))
+                    .or_else(|| {
+                        last(&|l| matches!(l, "JJ" | "JJS" | "JJR" | "ADJP" | "QP" | "VBG"))
+                    })
                     .unwrap_or(fallback)
             }
-            "PP" | "WHPP" => first(&|l| matches!(l, "NP" | "S" | "SBAR" | "WHNP" | "ADJP" | "ADVP"))
-                .unwrap_or(kids[0]),
+            "PP" | "WHPP" => {
+                first(&|l| matches!(l, "NP" | "S" | "SBAR" | "WHNP" | "ADJP" | "ADVP"))
+                    .unwrap_or(kids[0])
+            }
             "ADJP" | "WHADJP" => last(&|l| l.starts_with("JJ"))
                 .or_else(|| first(&|l| l == "ADJP"))
                 .unwrap_or(fallback),
@@ -327,7 +351,10 @@ impl Tree {
         let pl = self.label(parent);
         let cl = self.label(c);
         let word = self.word_of(c).map(str::to_lowercase);
-        if matches!(cl, "," | "." | ":" | "``" | "''" | "-LRB-" | "-RRB-" | "HYPH") {
+        if matches!(
+            cl,
+            "," | "." | ":" | "``" | "''" | "-LRB-" | "-RRB-" | "HYPH"
+        ) {
             return Rel::Punct;
         }
         if matches!(cl, "CC" | "CONJP") {
@@ -353,11 +380,8 @@ impl Tree {
                 _ => Rel::Other,
             },
             "VP" => {
-                let hl = self.label(h);
                 match cl {
-                    _ if is_verb_tag(cl) && (hl == "VP" || !before_head || hl != cl) && before_head => {
-                        Rel::Aux
-                    }
+                    _ if is_verb_tag(cl) && before_head => Rel::Aux,
                     "MD" => Rel::Aux,
                     "TO" => Rel::Mark,
                     "NP" if !before_head => Rel::Obj,
@@ -365,7 +389,10 @@ impl Tree {
                     "PP" => Rel::Obl,
                     "S" => {
                         // `to`-infinitive without its own subject: open complement.
-                        let has_subj = self.nodes[c].children.iter().any(|&k| self.label(k) == "NP");
+                        let has_subj = self.nodes[c]
+                            .children
+                            .iter()
+                            .any(|&k| self.label(k) == "NP");
                         if has_subj {
                             Rel::Ccomp
                         } else {
@@ -398,7 +425,11 @@ impl Tree {
                     "JJ" | "JJR" | "JJS" | "ADJP" | "VBN" | "VBG" => Rel::Amod,
                     "NP" | "NML" if self.ends_in_pos(c) => Rel::Poss,
                     "NP" | "NML" if hl == "NP" || hl == "NML" => {
-                        if self.nodes[parent].children.iter().any(|&k| matches!(self.label(k), "CC" | "CONJP")) {
+                        if self.nodes[parent]
+                            .children
+                            .iter()
+                            .any(|&k| matches!(self.label(k), "CC" | "CONJP"))
+                        {
                             Rel::Conj
                         } else if before_head {
                             Rel::Compound
@@ -475,7 +506,9 @@ impl Tree {
             for a in 0..n {
                 if head[a] == w as u32 && rel[a] == Rel::Aux {
                     let f = self.leaves[a].1.to_lowercase();
-                    if BE.contains(&f.as_str()) || matches!(f.as_str(), "got" | "get" | "gets" | "getting") {
+                    if BE.contains(&f.as_str())
+                        || matches!(f.as_str(), "got" | "get" | "gets" | "getting")
+                    {
                         rel[a] = Rel::AuxPass;
                         passive = true;
                     }
@@ -533,7 +566,8 @@ fn locate(text: &str, from: usize, word: &str) -> Option<Span> {
     let at = window.find(word).or_else(|| {
         // Case or quote differences: compare case-insensitively on ASCII.
         let lw = window.to_ascii_lowercase();
-        lw.find(&word.to_ascii_lowercase()).filter(|&i| window.is_char_boundary(i))
+        lw.find(&word.to_ascii_lowercase())
+            .filter(|&i| window.is_char_boundary(i))
     })?;
     let start = from + at;
     if !text.is_char_boundary(start) || !text.is_char_boundary(start + word.len()) {

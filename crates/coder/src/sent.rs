@@ -281,16 +281,17 @@ impl Sent {
     /// Whether the tree has a single root and no cycle.
     pub fn is_tree(&self) -> bool {
         let roots = self.head.iter().filter(|&&h| h == ROOT).count();
-        roots == 1 && (0..self.len()).all(|i| {
-            let mut k = i;
-            for _ in 0..=self.len() {
-                match self.head_of(k) {
-                    Some(h) => k = h,
-                    None => return true,
+        roots == 1
+            && (0..self.len()).all(|i| {
+                let mut k = i;
+                for _ in 0..=self.len() {
+                    match self.head_of(k) {
+                        Some(h) => k = h,
+                        None => return true,
+                    }
                 }
-            }
-            false
-        })
+                false
+            })
     }
 
     /// Builds the view of sentence `s` of an annotated document. Without a parse every word

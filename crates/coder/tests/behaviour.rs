@@ -8,7 +8,8 @@ use dyad_dict::{DictKind, Dictionaries};
 const ACTORS: &str = "ARN\tArnor | Arnorian\nGON\tGondor\nMOR\tMordor\nROH\tRohan\n\
 ARNGOV\tAragorn\t2001-01-01\t2010-12-31\tking\nARNELI\tAragorn\t2011-01-01\n";
 const AGENTS: &str = "GOV\tminister | government\nMIL\ttroops | soldiers\n";
-const VERBS: &str = "040\t[meet]\n040\t[meet] with +\n042\t[visit] +\n190\t[attack]\n190\t[attack] on +\n\
+const VERBS: &str =
+    "040\t[meet]\n040\t[meet] with +\n042\t[visit] +\n190\t[attack]\n190\t[attack] on +\n\
 1246\t! [discuss] ceasefire\n040\t[discuss]\n010\t[say]\n163\t[impose] sanctions on +\n";
 const DISCARDS: &str = "sentence\tfootball match\n";
 
@@ -28,14 +29,24 @@ fn lexicon() -> Lexicon {
 
 fn lemma(word: &str, tag: &str) -> String {
     let w = word.to_lowercase();
-    let irregular = [("met", "meet"), ("said", "say"), ("was", "be"), ("did", "do"), ("n't", "not")];
+    let irregular = [
+        ("met", "meet"),
+        ("said", "say"),
+        ("was", "be"),
+        ("did", "do"),
+        ("n't", "not"),
+    ];
     if let Some((_, l)) = irregular.iter().find(|(f, _)| *f == w) {
         return l.to_string();
     }
     if tag.starts_with("VB") {
         for suf in ["ed", "s"] {
             if let Some(b) = w.strip_suffix(suf) {
-                return if b.ends_with("ack") || b.ends_with("it") || b.ends_with("ss") { b.to_string() } else { format!("{b}e") };
+                return if b.ends_with("ack") || b.ends_with("it") || b.ends_with("ss") {
+                    b.to_string()
+                } else {
+                    format!("{b}e")
+                };
             }
         }
     }
@@ -58,7 +69,9 @@ fn code(sentences: &[(&str, &str)], date: (i32, u32, u32)) -> Vec<String> {
         let tree = penn::parse_tree(parse).unwrap();
         let sent = penn::to_sent(&tree, text, &lemma);
         for e in coder.code(&sent, date, &mut ctx).events {
-            let a = |x: &Option<dyad_coder::ActorRef>| x.as_ref().map_or("-".to_string(), |a| a.code.clone());
+            let a = |x: &Option<dyad_coder::ActorRef>| {
+                x.as_ref().map_or("-".to_string(), |a| a.code.clone())
+            };
             out.push(format!("{} {} {}", a(&e.source), e.code, a(&e.target)));
         }
     }
@@ -136,16 +149,28 @@ fn reported_speech_codes_the_embedded_event() {
 
 #[test]
 fn pronouns_refer_to_the_last_person() {
-    let got = code(&[
-        ("Aragorn arrived.", "(ROOT (S (NP (NNP Aragorn)) (VP (VBD arrived)) (. .)))"),
-        ("He visited Gondor.", "(ROOT (S (NP (PRP He)) (VP (VBD visited) (NP (NNP Gondor))) (. .)))"),
-    ], D);
+    let got = code(
+        &[
+            (
+                "Aragorn arrived.",
+                "(ROOT (S (NP (NNP Aragorn)) (VP (VBD arrived)) (. .)))",
+            ),
+            (
+                "He visited Gondor.",
+                "(ROOT (S (NP (PRP He)) (VP (VBD visited) (NP (NNP Gondor))) (. .)))",
+            ),
+        ],
+        D,
+    );
     assert_eq!(got, ["ARNGOV 042 GON"]);
 }
 
 #[test]
 fn actor_codes_follow_the_story_date() {
-    let s = [("Aragorn visited Gondor.", "(ROOT (S (NP (NNP Aragorn)) (VP (VBD visited) (NP (NNP Gondor))) (. .)))")];
+    let s = [(
+        "Aragorn visited Gondor.",
+        "(ROOT (S (NP (NNP Aragorn)) (VP (VBD visited) (NP (NNP Gondor))) (. .)))",
+    )];
     assert_eq!(code(&s, (2005, 1, 1)), ["ARNGOV 042 GON"]);
     assert_eq!(code(&s, (2015, 1, 1)), ["ARNELI 042 GON"]);
     assert!(code(&s, (1990, 1, 1)).is_empty());
@@ -172,13 +197,46 @@ fn light_verb_noun_trigger() {
 #[test]
 fn petrarch_paired_codes_and_forms() {
     let mut d = Dictionaries::default();
-    d.add(DictKind::Actors, "t.actors.txt", b"ARNOR [ARN]\nGONDOR [GON]\n");
-    d.add(DictKind::Verbs, "t.verbs.txt", b"--- LEAVE [012] ---\nLEAVE\n\n--- LEFT [032:033] ---\nLEFT\n");
+    d.add(
+        DictKind::Actors,
+        "t.actors.txt",
+        b"ARNOR [ARN]\nGONDOR [GON]\n",
+    );
+    d.add(
+        DictKind::Verbs,
+        "t.verbs.txt",
+        b"--- LEAVE [012] ---\nLEAVE\n\n--- LEFT [032:033] ---\nLEFT\n",
+    );
     let lex = Lexicon::compile(&d);
     let text = "Arnor left for Gondor.";
-    let tree = penn::parse_tree("(ROOT (S (NP (NNP Arnor)) (VP (VBD left) (PP (IN for) (NP (NNP Gondor)))) (. .)))").unwrap();
-    let sent = penn::to_sent(&tree, text, &|w, _| if w == "left" { "leave".into() } else { w.to_lowercase() });
-    let events = Coder::new(&lex).code(&sent, Date::new(1995, 1, 1).unwrap(), &mut Context::default()).events;
-    let got: Vec<String> = events.iter().map(|e| format!("{} {} {}", e.source.as_ref().unwrap().code, e.code, e.target.as_ref().unwrap().code)).collect();
+    let tree = penn::parse_tree(
+        "(ROOT (S (NP (NNP Arnor)) (VP (VBD left) (PP (IN for) (NP (NNP Gondor)))) (. .)))",
+    )
+    .unwrap();
+    let sent = penn::to_sent(&tree, text, &|w, _| {
+        if w == "left" {
+            "leave".into()
+        } else {
+            w.to_lowercase()
+        }
+    });
+    let events = Coder::new(&lex)
+        .code(
+            &sent,
+            Date::new(1995, 1, 1).unwrap(),
+            &mut Context::default(),
+        )
+        .events;
+    let got: Vec<String> = events
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e.source.as_ref().unwrap().code,
+                e.code,
+                e.target.as_ref().unwrap().code
+            )
+        })
+        .collect();
     assert_eq!(got, ["ARN 032 GON", "GON 033 ARN"]);
 }

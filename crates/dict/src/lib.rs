@@ -318,12 +318,30 @@ impl Dictionaries {
 
 /// The default dictionaries in `dicts/`, embedded at build time.
 pub static BUILTIN: &[(&str, &[u8])] = &[
-    ("dicts/actors/countries.tsv", include_bytes!("../../../dicts/actors/countries.tsv")),
-    ("dicts/actors/organisations.tsv", include_bytes!("../../../dicts/actors/organisations.tsv")),
-    ("dicts/actors/people.tsv", include_bytes!("../../../dicts/actors/people.tsv")),
-    ("dicts/agents.tsv", include_bytes!("../../../dicts/agents.tsv")),
-    ("dicts/verbs.tsv", include_bytes!("../../../dicts/verbs.tsv")),
-    ("dicts/discards.tsv", include_bytes!("../../../dicts/discards.tsv")),
+    (
+        "dicts/actors/countries.tsv",
+        include_bytes!("../../../dicts/actors/countries.tsv"),
+    ),
+    (
+        "dicts/actors/organisations.tsv",
+        include_bytes!("../../../dicts/actors/organisations.tsv"),
+    ),
+    (
+        "dicts/actors/people.tsv",
+        include_bytes!("../../../dicts/actors/people.tsv"),
+    ),
+    (
+        "dicts/agents.tsv",
+        include_bytes!("../../../dicts/agents.tsv"),
+    ),
+    (
+        "dicts/verbs.tsv",
+        include_bytes!("../../../dicts/verbs.tsv"),
+    ),
+    (
+        "dicts/discards.tsv",
+        include_bytes!("../../../dicts/discards.tsv"),
+    ),
 ];
 
 /// The built-in dictionaries (dyad's own, from `dicts/`) and their diagnostics.
@@ -341,7 +359,9 @@ pub fn builtin() -> (Dictionaries, Vec<Diagnostic>) {
 /// Whether `dir` holds dictionaries in dyad's own format (any `*.tsv` dictionary file or an
 /// `actors/` folder) rather than TABARI/PETRARCH files.
 pub fn is_own_dir(dir: &Path) -> bool {
-    dir.join("actors").is_dir() || dir.join("verbs.tsv").is_file() || dir.join("agents.tsv").is_file()
+    dir.join("actors").is_dir()
+        || dir.join("verbs.tsv").is_file()
+        || dir.join("agents.tsv").is_file()
 }
 
 /// Reads a folder of dictionaries in either format: dyad's own (recursively, `*.tsv`) when
@@ -378,7 +398,11 @@ pub fn read_any(dir: impl AsRef<Path>) -> (Dictionaries, Vec<Diagnostic>) {
     files.sort();
     let mut dicts = Dictionaries::default();
     for p in files {
-        let rel = p.strip_prefix(dir).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+        let rel = p
+            .strip_prefix(dir)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .replace('\\', "/");
         let Some(kind) = own_kind(&rel) else { continue };
         match std::fs::read(&p) {
             Ok(bytes) => diags.extend(dicts.add_own(kind, &p.display().to_string(), &bytes)),

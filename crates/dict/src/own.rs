@@ -15,7 +15,7 @@ use crate::text::{decode, Link, Phrase, PhraseWord};
 use crate::verbs::{Pattern, PatternToken, TokenKind, VerbBlock, VerbDict, VerbEntry, VerbSyntax};
 
 /// One content line: number, raw text, TAB fields.
-fn rows<'a>(text: &'a str) -> impl Iterator<Item = (u32, &'a str, Vec<&'a str>)> {
+fn rows(text: &str) -> impl Iterator<Item = (u32, &str, Vec<&str>)> {
     text.split('\n').enumerate().filter_map(|(i, raw)| {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let t = raw.trim();
@@ -83,7 +83,9 @@ pub fn parse_partial_date(s: &str, end: bool) -> Option<Date> {
 }
 
 fn is_code(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// Reads an actor file (`actors/*.tsv`): `code, names, from, until, note`.
@@ -98,11 +100,19 @@ pub fn parse_own_actors(file: &str, bytes: &[u8]) -> (ActorDict, Vec<Diagnostic>
     let mut seen: HashMap<String, u32> = HashMap::new();
     for (line, raw, f) in rows(&text) {
         if f.len() < 2 {
-            sink.error(line, "missing-field", "an actor line needs at least `code<TAB>names`");
+            sink.error(
+                line,
+                "missing-field",
+                "an actor line needs at least `code<TAB>names`",
+            );
             continue;
         }
         if !is_code(f[0]) {
-            sink.error(line, "bad-code", format!("`{}` is not an actor code (capital letters)", f[0]));
+            sink.error(
+                line,
+                "bad-code",
+                format!("`{}` is not an actor code (capital letters)", f[0]),
+            );
             continue;
         }
         let names = phrases(f[1], line, &mut sink);
@@ -117,7 +127,11 @@ pub fn parse_own_actors(file: &str, bytes: &[u8]) -> (ActorDict, Vec<Diagnostic>
             }
             let d = parse_partial_date(s, end);
             if d.is_none() {
-                sink.error(line, "bad-date", format!("`{s}` is not YYYY-MM-DD, YYYY-MM or YYYY; the bound is ignored"));
+                sink.error(
+                    line,
+                    "bad-date",
+                    format!("`{s}` is not YYYY-MM-DD, YYYY-MM or YYYY; the bound is ignored"),
+                );
             }
             d
         };
@@ -143,7 +157,14 @@ pub fn parse_own_actors(file: &str, bytes: &[u8]) -> (ActorDict, Vec<Diagnostic>
         for n in &names {
             let k = n.raw.to_lowercase();
             if let Some(prev) = seen.insert(k.clone(), line) {
-                sink.warn(line, "duplicate-name", format!("`{}` also names the actor on line {prev}; the first wins", n.raw));
+                sink.warn(
+                    line,
+                    "duplicate-name",
+                    format!(
+                        "`{}` also names the actor on line {prev}; the first wins",
+                        n.raw
+                    ),
+                );
             }
         }
         by_first.insert(key, dict.entries.len());
@@ -198,7 +219,11 @@ pub fn parse_own_discards(file: &str, bytes: &[u8]) -> (DiscardDict, Vec<Diagnos
             "sentence" => false,
             "story" => true,
             other => {
-                sink.error(line, "bad-scope", format!("scope `{other}` is not `sentence` or `story`"));
+                sink.error(
+                    line,
+                    "bad-scope",
+                    format!("scope `{other}` is not `sentence` or `story`"),
+                );
                 continue;
             }
         };
@@ -228,12 +253,22 @@ pub fn parse_own_verbs(file: &str, bytes: &[u8]) -> (VerbDict, Vec<Diagnostic>) 
     };
     for (line, raw, f) in rows(&text) {
         if f.len() < 2 {
-            sink.error(line, "missing-field", "a pattern line is `CODE<TAB>pattern`");
+            sink.error(
+                line,
+                "missing-field",
+                "a pattern line is `CODE<TAB>pattern`",
+            );
             continue;
         }
         let code = f[0];
-        if code != "---" && !(code.len() >= 2 && code.len() <= 4 && code.bytes().all(|b| b.is_ascii_digit())) {
-            sink.error(line, "bad-code", format!("`{code}` is not a CAMEO event code or `---`"));
+        if code != "---"
+            && !(code.len() >= 2 && code.len() <= 4 && code.bytes().all(|b| b.is_ascii_digit()))
+        {
+            sink.error(
+                line,
+                "bad-code",
+                format!("`{code}` is not a CAMEO event code or `---`"),
+            );
             continue;
         }
         match parse_own_pattern(f[1]) {
@@ -321,7 +356,10 @@ pub fn parse_own_pattern(p: &str) -> Result<(Vec<String>, Vec<PatternToken>), St
             "+" => TokenKind::Target,
             "$" => TokenKind::Source,
             _ if item.contains('/') => TokenKind::Alternatives(
-                item.split('/').filter(|s| !s.is_empty()).map(str::to_lowercase).collect(),
+                item.split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_lowercase)
+                    .collect(),
             ),
             _ if item.contains(['[', ']']) => return Err(format!("stray bracket in `{item}`")),
             _ => TokenKind::Word(item.to_lowercase()),
@@ -357,7 +395,11 @@ pub fn own_kind(path_in_dir: &str) -> Option<crate::DictKind> {
 }
 
 fn phrase_text(p: &Phrase) -> String {
-    p.words.iter().map(|w| w.text.replace('_', " ")).collect::<Vec<_>>().join(" ")
+    p.words
+        .iter()
+        .map(|w| w.text.replace('_', " "))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn date_text(d: Option<Date>) -> String {
@@ -367,7 +409,10 @@ fn date_text(d: Option<Date>) -> String {
 
 /// Writes actors in dyad's format (one line per dated code).
 pub fn write_actors(dict: &ActorDict) -> String {
-    let mut out = format!("# converted from {}\n# code\tnames\tfrom\tuntil\tnote\n", dict.file);
+    let mut out = format!(
+        "# converted from {}\n# code\tnames\tfrom\tuntil\tnote\n",
+        dict.file
+    );
     for e in &dict.entries {
         let names: Vec<String> = e.names.iter().map(phrase_text).collect();
         let names = names.join(" | ");
@@ -398,7 +443,13 @@ pub fn write_agents(dict: &AgentDict) -> String {
             AgentPosition::Suffix => "",
             AgentPosition::Prefix => "prefix; ",
         };
-        let _ = writeln!(out, "{}\t{}\t{pos}line {}", e.code, names.join(" | "), e.line);
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{pos}line {}",
+            e.code,
+            names.join(" | "),
+            e.line
+        );
     }
     out
 }
@@ -412,12 +463,21 @@ pub fn write_verbs(dict: &VerbDict) -> String {
     for b in &dict.blocks {
         for v in &b.verbs {
             let trigger = phrase_text(&v.phrase).to_lowercase();
-            let code = v.code.clone().or_else(|| b.code.clone()).unwrap_or_else(|| "---".into());
+            let code = v
+                .code
+                .clone()
+                .or_else(|| b.code.clone())
+                .unwrap_or_else(|| "---".into());
             if code != "---" && code.bytes().all(|c| c.is_ascii_digit()) {
                 let _ = writeln!(out, "{code}\t[{trigger}]\tline {}", v.line);
             }
             for p in &b.patterns {
-                let Some(code) = p.code.split(':').next().filter(|c| c.bytes().all(|b| b.is_ascii_digit()) && !c.is_empty()) else {
+                let Some(code) = p
+                    .code
+                    .split(':')
+                    .next()
+                    .filter(|c| c.bytes().all(|b| b.is_ascii_digit()) && !c.is_empty())
+                else {
                     continue;
                 };
                 let mut items = Vec::new();
@@ -471,7 +531,10 @@ mod tests {
         assert_eq!(t, vec!["speak"]);
         assert_eq!(toks[0].kind, TokenKind::Negation);
         assert_eq!(toks[1].kind, TokenKind::Verb);
-        assert_eq!(toks[3].kind, TokenKind::Alternatives(vec!["phone".into(), "telephone".into()]));
+        assert_eq!(
+            toks[3].kind,
+            TokenKind::Alternatives(vec!["phone".into(), "telephone".into()])
+        );
         assert_eq!(toks[5].kind, TokenKind::Target);
         let (t, toks) = parse_own_pattern("[call off] +").unwrap();
         assert_eq!(t, vec!["call", "off"]);
@@ -487,8 +550,14 @@ mod tests {
         let (d, diags) = parse_own_actors("a.tsv", text.as_bytes());
         assert_eq!(d.entries.len(), 2);
         assert_eq!(d.entries[1].codes.len(), 2);
-        assert_eq!(d.entries[1].code_at(Date::new(2022, 1, 1).unwrap()), Some("DEUGOV"));
-        assert_eq!(d.entries[1].code_at(Date::new(2026, 1, 1).unwrap()), Some("DEUELI"));
+        assert_eq!(
+            d.entries[1].code_at(Date::new(2022, 1, 1).unwrap()),
+            Some("DEUGOV")
+        );
+        assert_eq!(
+            d.entries[1].code_at(Date::new(2026, 1, 1).unwrap()),
+            Some("DEUELI")
+        );
         assert_eq!(d.entries[1].code_at(Date::new(2020, 1, 1).unwrap()), None);
         assert_eq!(diags.len(), 0, "{diags:?}");
         let (_, diags) = parse_own_actors("a.tsv", b"RUS\tRussia\t2020-13-01\n");

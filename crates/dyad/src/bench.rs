@@ -408,7 +408,11 @@ pub fn run(
     )?;
     let views: Vec<Vec<dyad_coder::Sent>> = segmented
         .iter()
-        .map(|doc| (0..doc.sentences.len()).map(|s| dyad_coder::Sent::from_doc(doc, s)).collect())
+        .map(|doc| {
+            (0..doc.sentences.len())
+                .map(|s| dyad_coder::Sent::from_doc(doc, s))
+                .collect()
+        })
         .collect();
     let (t, events2) = time_runs(config.runs, "coder", || {
         let mut events = 0usize;
@@ -420,7 +424,10 @@ pub fn run(
         }
         events
     })?;
-    anyhow::ensure!(events == events2, "bench coder: event count differs from code");
+    anyhow::ensure!(
+        events == events2,
+        "bench coder: event count differs from code"
+    );
     writeln!(
         report,
         "bench coder: {:.0} sentences/s (1 thread; coding only, annotations given)",

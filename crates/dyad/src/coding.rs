@@ -55,7 +55,11 @@ pub fn load_lexicon(paths: &[std::path::PathBuf]) -> anyhow::Result<(Lexicon, Ve
         s.actors + s.verbs + s.patterns > 0,
         "no actor or verb dictionary in {} (expected dyad's actors/*.tsv and verbs.tsv, or \
          TABARI/PETRARCH *.actors.txt and *verbs.txt files)",
-        paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     Ok((Lexicon::compile(&dicts), diags))
 }
@@ -69,7 +73,10 @@ pub fn penn_lemma(word: &str, tag: &str) -> String {
     } else {
         Upos::Noun
     };
-    Models::builtin().lemmatizer.lemma(word, upos, tag).to_lowercase()
+    Models::builtin()
+        .lemmatizer
+        .lemma(word, upos, tag)
+        .to_lowercase()
 }
 
 /// The sentence view for a supplied parse of `text`.
@@ -92,12 +99,19 @@ pub struct SentenceCoding {
 /// Codes every sentence of an annotated document. With [`Parses::Supplied`] and a parse on the
 /// article, the whole text is one sentence with that parse. Returns an error message when a
 /// supplied parse is unreadable.
-pub fn code_doc(doc: &Doc, lex: &Lexicon, config: Config, parses: Parses, date: Date) -> Result<Vec<SentenceCoding>, String> {
+pub fn code_doc(
+    doc: &Doc,
+    lex: &Lexicon,
+    config: Config,
+    parses: Parses,
+    date: Date,
+) -> Result<Vec<SentenceCoding>, String> {
     let coder = Coder { lex, config };
     let mut ctx = Context::default();
     let mut out = Vec::new();
     if let (Parses::Supplied, Some(parse)) = (parses, &doc.article.parse) {
-        let sent = supplied_sent(parse, doc.text()).map_err(|e| format!("bad supplied parse: {e}"))?;
+        let sent =
+            supplied_sent(parse, doc.text()).map_err(|e| format!("bad supplied parse: {e}"))?;
         let coded = coder.code(&sent, date, &mut ctx);
         out.push(SentenceCoding {
             sentence: 0,
@@ -185,11 +199,27 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
     let _ = writeln!(o, "date: {}", date_str(date));
     for sc in codings {
         let s = &sc.sent;
-        let _ = writeln!(o, "\n# sentence {}: {}", sc.sentence, doc.text().get(s.span.range()).unwrap_or("").trim());
+        let _ = writeln!(
+            o,
+            "\n# sentence {}: {}",
+            sc.sentence,
+            doc.text().get(s.span.range()).unwrap_or("").trim()
+        );
         let _ = writeln!(o, "## tokens and parse");
         for (i, w) in s.words.iter().enumerate() {
-            let head = s.head_of(i).map_or("ROOT".to_string(), |h| format!("{} {}", h + 1, s.words[h].form));
-            let _ = writeln!(o, "{:>3} {:<16} {:<12} {:<5} {:<11} -> {}", i + 1, w.form, w.lemma, w.xpos, s.rel[i].name(), head);
+            let head = s.head_of(i).map_or("ROOT".to_string(), |h| {
+                format!("{} {}", h + 1, s.words[h].form)
+            });
+            let _ = writeln!(
+                o,
+                "{:>3} {:<16} {:<12} {:<5} {:<11} -> {}",
+                i + 1,
+                w.form,
+                w.lemma,
+                w.xpos,
+                s.rel[i].name(),
+                head
+            );
         }
         let _ = writeln!(o, "## phrases found");
         if sc.coded.mentions.is_empty() {
@@ -210,34 +240,70 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
                 }
                 Found::Agent(i) => {
                     let g = &lex.agents[i as usize];
-                    format!("agent {} ({}:{})", g.code, lex.file(g.origin), g.origin.line)
+                    format!(
+                        "agent {} ({}:{})",
+                        g.code,
+                        lex.file(g.origin),
+                        g.origin.line
+                    )
                 }
             };
             let _ = writeln!(o, "- \"{}\": {what}", text.join(" "));
         }
         let _ = writeln!(o, "## actors");
         for (h, a) in &sc.coded.actors {
-            let via = a.antecedent.map(|sp| format!(" (refers to \"{}\")", doc.text().get(sp.range()).unwrap_or(""))).unwrap_or_default();
-            let _ = writeln!(o, "- {} \"{}\" (head {}){via}", a.code, doc.text().get(a.span.range()).unwrap_or(""), s.words[*h].form);
+            let via = a
+                .antecedent
+                .map(|sp| {
+                    format!(
+                        " (refers to \"{}\")",
+                        doc.text().get(sp.range()).unwrap_or("")
+                    )
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "- {} \"{}\" (head {}){via}",
+                a.code,
+                doc.text().get(a.span.range()).unwrap_or(""),
+                s.words[*h].form
+            );
         }
         if let Some(d) = &sc.coded.discard {
             let (story, origin, text) = &lex.discards[d.entry as usize];
-            let _ = writeln!(o, "## discarded ({}) by \"{text}\" ({}:{})", if *story { "story" } else { "sentence" }, lex.file(*origin), origin.line);
+            let _ = writeln!(
+                o,
+                "## discarded ({}) by \"{text}\" ({}:{})",
+                if *story { "story" } else { "sentence" },
+                lex.file(*origin),
+                origin.line
+            );
         }
         for (t, code) in &sc.coded.suppressed {
-            let _ = writeln!(o, "## negated: \"{}\" would be {code}; not coded", s.words[*t].form);
+            let _ = writeln!(
+                o,
+                "## negated: \"{}\" would be {code}; not coded",
+                s.words[*t].form
+            );
         }
         let _ = writeln!(o, "## events");
         if sc.coded.events.is_empty() {
             let _ = writeln!(o, "(none)");
         }
         for e in &sc.coded.events {
-            let code = |a: &Option<dyad_coder::ActorRef>| a.as_ref().map_or("---".to_string(), |a| a.code.clone());
+            let code = |a: &Option<dyad_coder::ActorRef>| {
+                a.as_ref().map_or("---".to_string(), |a| a.code.clone())
+            };
             let name = cameo::event(&e.code).map_or("", |i| i.name);
             let why = match (e.pattern, e.rule) {
                 (Some(p), _) => {
                     let p = &lex.patterns[p as usize];
-                    format!("pattern \"{}\" ({}:{})", p.text, lex.file(p.origin), p.origin.line)
+                    format!(
+                        "pattern \"{}\" ({}:{})",
+                        p.text,
+                        lex.file(p.origin),
+                        p.origin.line
+                    )
                 }
                 (None, Some(r)) => format!("rule: {r}"),
                 _ => String::new(),
@@ -261,7 +327,10 @@ pub fn report_diagnostics(diags: &[Diagnostic], quiet: bool) {
     if quiet {
         return;
     }
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     if errors > 0 {
         eprintln!("dyad: warning: the dictionaries have {errors} line(s) that were skipped; run `dyad dict check` for the list");
     }
@@ -292,15 +361,26 @@ pub fn read_cases(name: &str, text: &str) -> anyhow::Result<Vec<Case>> {
         }
         let origin = format!("{name}:{}", i + 1);
         let f: Vec<&str> = line.split('\t').collect();
-        anyhow::ensure!(f.len() >= 3, "{origin}: a case is date<TAB>text<TAB>expected[<TAB>note]");
-        let date = Date::parse_iso(f[0].trim()).ok_or_else(|| anyhow::anyhow!("{origin}: bad date `{}`", f[0]))?;
+        anyhow::ensure!(
+            f.len() >= 3,
+            "{origin}: a case is date<TAB>text<TAB>expected[<TAB>note]"
+        );
+        let date = Date::parse_iso(f[0].trim())
+            .ok_or_else(|| anyhow::anyhow!("{origin}: bad date `{}`", f[0]))?;
         let mut expected = std::collections::BTreeSet::new();
         let exp = f[2].trim();
         if exp != "none" {
             for e in exp.split(';') {
                 let parts: Vec<&str> = e.split_whitespace().collect();
-                anyhow::ensure!(parts.len() == 3, "{origin}: `{e}` is not `SOURCE CODE TARGET`");
-                expected.insert((parts[0].to_string(), parts[1].to_string(), parts[2].to_string()));
+                anyhow::ensure!(
+                    parts.len() == 3,
+                    "{origin}: `{e}` is not `SOURCE CODE TARGET`"
+                );
+                expected.insert((
+                    parts[0].to_string(),
+                    parts[1].to_string(),
+                    parts[2].to_string(),
+                ));
             }
         }
         out.push(Case {
@@ -315,14 +395,20 @@ pub fn read_cases(name: &str, text: &str) -> anyhow::Result<Vec<Case>> {
 }
 
 /// Codes one case with dyad's own parses; returns the coded triples.
-pub fn run_case(case: &Case, lex: &Lexicon, annotator: &crate::pipeline::Annotator) -> std::collections::BTreeSet<(String, String, String)> {
+pub fn run_case(
+    case: &Case,
+    lex: &Lexicon,
+    annotator: &crate::pipeline::Annotator,
+) -> std::collections::BTreeSet<(String, String, String)> {
     let mut doc = Doc::new(dyad_core::Article::new("case", case.text.clone()));
     annotator.annotate(&mut doc);
     let mut got = std::collections::BTreeSet::new();
     if let Ok(codings) = code_doc(&doc, lex, Config::default(), Parses::Own, case.date) {
         for sc in &codings {
             for e in &sc.coded.events {
-                let a = |x: &Option<dyad_coder::ActorRef>| x.as_ref().map_or("-".to_string(), |a| a.code.clone());
+                let a = |x: &Option<dyad_coder::ActorRef>| {
+                    x.as_ref().map_or("-".to_string(), |a| a.code.clone())
+                };
                 got.insert((a(&e.source), e.code.clone(), a(&e.target)));
             }
         }
@@ -333,11 +419,18 @@ pub fn run_case(case: &Case, lex: &Lexicon, annotator: &crate::pipeline::Annotat
 /// Runs every `*.tsv` case file in `dir`; returns `(report lines, passed, total)`.
 pub fn eval_cases(dir: &Path, lex: &Lexicon) -> anyhow::Result<(Vec<String>, usize, usize)> {
     let annotator = crate::pipeline::Annotator::new();
-    let mut paths: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "tsv")).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
+        .collect();
     paths.sort();
     let (mut lines, mut passed, mut total) = (Vec::new(), 0, 0);
     for p in paths {
-        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let text = std::fs::read_to_string(&p)?;
         let cases = read_cases(&name, &text)?;
         let mut file_ok = 0;
@@ -352,10 +445,20 @@ pub fn eval_cases(dir: &Path, lex: &Lexicon) -> anyhow::Result<(Vec<String>, usi
                     if s.is_empty() {
                         "none".to_string()
                     } else {
-                        s.iter().map(|(a, b, c)| format!("{a} {b} {c}")).collect::<Vec<_>>().join("; ")
+                        s.iter()
+                            .map(|(a, b, c)| format!("{a} {b} {c}"))
+                            .collect::<Vec<_>>()
+                            .join("; ")
                     }
                 };
-                lines.push(format!("FAIL {} [{}] {}\n  expected: {}\n  got:      {}", c.origin, c.note, c.text, show(&c.expected), show(&got)));
+                lines.push(format!(
+                    "FAIL {} [{}] {}\n  expected: {}\n  got:      {}",
+                    c.origin,
+                    c.note,
+                    c.text,
+                    show(&c.expected),
+                    show(&got)
+                ));
             }
         }
         if !cases.is_empty() {
@@ -376,8 +479,15 @@ pub fn code_article(text: &str, date: Date, lex: &Lexicon) -> Vec<Flat> {
     if let Ok(codings) = code_doc(&doc, lex, Config::default(), Parses::Own, date) {
         for sc in &codings {
             for e in &sc.coded.events {
-                let a = |x: &Option<dyad_coder::ActorRef>| x.as_ref().map_or("-".to_string(), |a| a.code.clone());
-                out.push((a(&e.source), e.code.clone(), a(&e.target), doc.text()[e.trigger.1.range()].to_string()));
+                let a = |x: &Option<dyad_coder::ActorRef>| {
+                    x.as_ref().map_or("-".to_string(), |a| a.code.clone())
+                };
+                out.push((
+                    a(&e.source),
+                    e.code.clone(),
+                    a(&e.target),
+                    doc.text()[e.trigger.1.range()].to_string(),
+                ));
             }
         }
     }
@@ -400,7 +510,14 @@ pub fn score_article(events: &[Flat], expected: &str) -> (Vec<String>, usize, us
             for e in events.iter().filter(|e| e.3 == f[1]) {
                 if f[2] == "*" || f[2].split('|').any(|p| e.1.starts_with(p)) {
                     forbidden += 1;
-                    lines.push(format!("FORBIDDEN {} {} {} (verb \"{}\"): {}", e.0, e.1, e.2, e.3, f.get(3).unwrap_or(&"")));
+                    lines.push(format!(
+                        "FORBIDDEN {} {} {} (verb \"{}\"): {}",
+                        e.0,
+                        e.1,
+                        e.2,
+                        e.3,
+                        f.get(3).unwrap_or(&"")
+                    ));
                 }
             }
             continue;
@@ -408,9 +525,18 @@ pub fn score_article(events: &[Flat], expected: &str) -> (Vec<String>, usize, us
         if f.len() < 4 {
             continue;
         }
-        let hit = events.iter().any(|e| alt(f[1], &e.0) && alt(f[2], &e.1) && alt(f[3], &e.2));
+        let hit = events
+            .iter()
+            .any(|e| alt(f[1], &e.0) && alt(f[2], &e.1) && alt(f[3], &e.2));
         if !hit {
-            lines.push(format!("MISSING {} {} {} {} ({})", f[0], f[1], f[2], f[3], f.get(4).unwrap_or(&"")));
+            lines.push(format!(
+                "MISSING {} {} {} {} ({})",
+                f[0],
+                f[1],
+                f[2],
+                f[3],
+                f.get(4).unwrap_or(&"")
+            ));
         }
         match ids.iter_mut().find(|(id, _)| id == f[0]) {
             Some((_, ok)) => *ok &= hit,

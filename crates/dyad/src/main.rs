@@ -221,7 +221,10 @@ impl CodingArgs {
             .transpose()
     }
 
-    fn lexicon(&self, quiet: bool) -> anyhow::Result<std::borrow::Cow<'static, dyad_coder::Lexicon>> {
+    fn lexicon(
+        &self,
+        quiet: bool,
+    ) -> anyhow::Result<std::borrow::Cow<'static, dyad_coder::Lexicon>> {
         Ok(match self.dicts.as_slice() {
             [] => std::borrow::Cow::Borrowed(dyad::coding::builtin_lexicon()),
             paths => {
@@ -469,15 +472,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let tagger = (!gold_tags).then(|| &Models::builtin().tagger);
                     println!("{}", dyad::nlp::parser::eval(parser, tagger, &conllu)?);
                 }
-                EvalCommand::Article { text, expected, date } => {
-                    let date = dyad_core::Date::parse_iso(&date).context("--date: expected YYYY-MM-DD")?;
-                    let article = std::fs::read_to_string(&text).with_context(|| format!("reading {}", text.display()))?;
-                    let exp = std::fs::read_to_string(&expected).with_context(|| format!("reading {}", expected.display()))?;
-                    let events = dyad::coding::code_article(&article, date, dyad::coding::builtin_lexicon());
+                EvalCommand::Article {
+                    text,
+                    expected,
+                    date,
+                } => {
+                    let date =
+                        dyad_core::Date::parse_iso(&date).context("--date: expected YYYY-MM-DD")?;
+                    let article = std::fs::read_to_string(&text)
+                        .with_context(|| format!("reading {}", text.display()))?;
+                    let exp = std::fs::read_to_string(&expected)
+                        .with_context(|| format!("reading {}", expected.display()))?;
+                    let events =
+                        dyad::coding::code_article(&article, date, dyad::coding::builtin_lexicon());
                     for e in &events {
                         println!("event {} {} {} (verb \"{}\")", e.0, e.1, e.2, e.3);
                     }
-                    let (lines, found, total, forbidden) = dyad::coding::score_article(&events, &exp);
+                    let (lines, found, total, forbidden) =
+                        dyad::coding::score_article(&events, &exp);
                     for l in lines {
                         println!("{l}");
                     }
@@ -587,7 +599,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(codings) => {
                         for sc in &codings {
                             for e in &sc.coded.events {
-                                serde_json::to_writer(&mut buf, &dyad::coding::event_json(doc, lex, sc, e, d))?;
+                                serde_json::to_writer(
+                                    &mut buf,
+                                    &dyad::coding::event_json(doc, lex, sc, e, d),
+                                )?;
                                 buf.push(b'\n');
                             }
                         }
@@ -604,11 +619,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Explain { text, coding } => {
             let lex = coding.lexicon(false)?;
-            let date = coding.date()?.unwrap_or(dyad_core::Date::new(2022, 3, 10).expect("valid"));
+            let date = coding
+                .date()?
+                .unwrap_or(dyad_core::Date::new(2022, 3, 10).expect("valid"));
             let mut doc = Doc::new(dyad_core::Article::new("explain", text));
             Annotator::new().annotate(&mut doc);
-            let codings = dyad::coding::code_doc(&doc, &lex, coding.config(), dyad::coding::Parses::Own, date)
-                .map_err(anyhow::Error::msg)?;
+            let codings = dyad::coding::code_doc(
+                &doc,
+                &lex,
+                coding.config(),
+                dyad::coding::Parses::Own,
+                date,
+            )
+            .map_err(anyhow::Error::msg)?;
             print!("{}", dyad::coding::explain(&doc, &lex, &codings, date));
             Ok(ExitCode::SUCCESS)
         }
@@ -678,26 +701,49 @@ fn annotate(
 
 /// Writes TABARI/PETRARCH dictionaries in dyad's format; returns the number of files.
 fn convert(dicts: &dyad_dict::Dictionaries, out: &std::path::Path) -> anyhow::Result<usize> {
-    std::fs::create_dir_all(out.join("actors")).with_context(|| format!("creating {}", out.display()))?;
+    std::fs::create_dir_all(out.join("actors"))
+        .with_context(|| format!("creating {}", out.display()))?;
     let stem = |f: &str| {
         std::path::Path::new(f)
             .file_name()
-            .map(|n| n.to_string_lossy().trim_end_matches(".txt").replace('.', "-"))
+            .map(|n| {
+                n.to_string_lossy()
+                    .trim_end_matches(".txt")
+                    .replace('.', "-")
+            })
             .unwrap_or_default()
     };
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     for a in &dicts.actors {
-        files.push((out.join("actors").join(format!("{}.tsv", stem(&a.file))), dyad_dict::write_actors(a)));
+        files.push((
+            out.join("actors").join(format!("{}.tsv", stem(&a.file))),
+            dyad_dict::write_actors(a),
+        ));
     }
     let join = |parts: Vec<String>| parts.join("\n");
     if !dicts.agents.is_empty() {
-        files.push((out.join("agents.tsv"), join(dicts.agents.iter().map(dyad_dict::write_agents).collect())));
+        files.push((
+            out.join("agents.tsv"),
+            join(dicts.agents.iter().map(dyad_dict::write_agents).collect()),
+        ));
     }
     if !dicts.verbs.is_empty() {
-        files.push((out.join("verbs.tsv"), join(dicts.verbs.iter().map(dyad_dict::write_verbs).collect())));
+        files.push((
+            out.join("verbs.tsv"),
+            join(dicts.verbs.iter().map(dyad_dict::write_verbs).collect()),
+        ));
     }
     if !dicts.discards.is_empty() {
-        files.push((out.join("discards.tsv"), join(dicts.discards.iter().map(dyad_dict::write_discards).collect())));
+        files.push((
+            out.join("discards.tsv"),
+            join(
+                dicts
+                    .discards
+                    .iter()
+                    .map(dyad_dict::write_discards)
+                    .collect(),
+            ),
+        ));
     }
     for (path, text) in &files {
         std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;

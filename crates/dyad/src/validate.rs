@@ -79,13 +79,18 @@ pub fn read_suite(bytes: &[u8]) -> anyhow::Result<Suite> {
     let mut field: Option<String> = None;
     let mut text = String::new();
     loop {
-        let ev = r.read_event_into(&mut buf).with_context(|| format!("malformed XML near byte {}", r.buffer_position()))?;
+        let ev = r
+            .read_event_into(&mut buf)
+            .with_context(|| format!("malformed XML near byte {}", r.buffer_position()))?;
         match ev {
             XmlEvent::Eof => break,
             XmlEvent::Start(e) | XmlEvent::Empty(e) => {
                 let name = e.name().as_ref().to_string();
                 match name.as_str() {
-                    "Config" => suite.items.push(Item::Config(attr(&e, "option").unwrap_or_default(), attr(&e, "value").unwrap_or_default())),
+                    "Config" => suite.items.push(Item::Config(
+                        attr(&e, "option").unwrap_or_default(),
+                        attr(&e, "value").unwrap_or_default(),
+                    )),
                     "Sentence" => {
                         current = Some(Record {
                             id: attr(&e, "id").unwrap_or_default(),
@@ -100,11 +105,17 @@ pub fn read_suite(bytes: &[u8]) -> anyhow::Result<Suite> {
                         if let Some(rec) = current.as_mut() {
                             let exp = if let Some(err) = attr(&e, "error") {
                                 Expected::Error(err)
-                            } else if attr(&e, "noevents").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+                            } else if attr(&e, "noevents")
+                                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+                            {
                                 Expected::NoEvents
                             } else {
                                 let get = |k| attr(&e, k).unwrap_or_else(|| "---".into());
-                                Expected::Event(get("sourcecode"), get("targetcode"), get("eventcode"))
+                                Expected::Event(
+                                    get("sourcecode"),
+                                    get("targetcode"),
+                                    get("eventcode"),
+                                )
                             };
                             rec.expected.push(exp);
                         }
@@ -116,24 +127,20 @@ pub fn read_suite(bytes: &[u8]) -> anyhow::Result<Suite> {
                     _ => {}
                 }
             }
-            XmlEvent::Text(t) => {
-                if field.is_some() {
-                    text.push_str(&t.xml10_content());
-                }
+            XmlEvent::Text(t) if field.is_some() => {
+                text.push_str(&t.xml10_content());
             }
-            XmlEvent::GeneralRef(g) => {
-                if field.is_some() {
-                    let name: &str = &g;
-                    let s = match name {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => "",
-                    };
-                    text.push_str(s);
-                }
+            XmlEvent::GeneralRef(g) if field.is_some() => {
+                let name: &str = &g;
+                let s = match name {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    _ => "",
+                };
+                text.push_str(s);
             }
             XmlEvent::End(e) => {
                 let name = e.name().as_ref().to_string();
@@ -170,8 +177,12 @@ pub fn read_suite(bytes: &[u8]) -> anyhow::Result<Suite> {
 /// irregular-record check): such records are reported, not coded.
 fn is_dateline(text: &str) -> bool {
     let head: &str = text.split([':']).next().unwrap_or("");
-    let has_sep = text.contains(':') && head.len() < 40 || text.contains(" -- ") && text.find(" -- ").is_some_and(|i| i < 40);
-    let caps = head.split_whitespace().take(4).all(|w| w.chars().all(|c| !c.is_lowercase()));
+    let has_sep = text.contains(':') && head.len() < 40
+        || text.contains(" -- ") && text.find(" -- ").is_some_and(|i| i < 40);
+    let caps = head
+        .split_whitespace()
+        .take(4)
+        .all(|w| w.chars().all(|c| !c.is_lowercase()));
     has_sep && caps && head.chars().any(char::is_alphabetic) && head.split_whitespace().count() <= 4
 }
 
@@ -208,8 +219,15 @@ fn norm_actor(code: Option<&str>) -> String {
         None => "---".into(),
         Some(c) => {
             // An agent without a country is written `---GOV` by PETRARCH.
-            let roles = ["GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "BUS", "MED", "EDU", "CVL", "REF", "LAB", "HLH", "CRM", "SPY", "ELI", "REL", "AGR", "ENV", "HRI", "IGO", "NGO", "MOP", "UAF", "CIV", "SEP"];
-            if roles.iter().any(|r| c.starts_with(r)) && !c.starts_with("IGO") && !c.starts_with("NGO") {
+            let roles = [
+                "GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "BUS", "MED", "EDU", "CVL", "REF",
+                "LAB", "HLH", "CRM", "SPY", "ELI", "REL", "AGR", "ENV", "HRI", "IGO", "NGO", "MOP",
+                "UAF", "CIV", "SEP",
+            ];
+            if roles.iter().any(|r| c.starts_with(r))
+                && !c.starts_with("IGO")
+                && !c.starts_with("NGO")
+            {
                 format!("---{c}")
             } else {
                 c.to_string()
@@ -227,7 +245,11 @@ pub fn run(path: &Path, parses: Parses, show: Option<&str>) -> anyhow::Result<Re
     for name in &suite.dictionaries {
         let p = dir.join(name);
         if dyad_dict::DictKind::of_name(name).is_some() {
-            anyhow::ensure!(p.is_file(), "the suite names {name}, which is not in {}", dir.display());
+            anyhow::ensure!(
+                p.is_file(),
+                "the suite names {name}, which is not in {}",
+                dir.display()
+            );
             dyad_dict::read_path(&mut dicts, &p);
         }
     }
@@ -250,7 +272,14 @@ pub fn run(path: &Path, parses: Parses, show: Option<&str>) -> anyhow::Result<Re
         };
         report.records += 1;
         report.codings += rec.expected.len();
-        let (got, error) = code_record(rec, &lex, config, parses, &annotator, show == Some(rec.id.as_str()));
+        let (got, error) = code_record(
+            rec,
+            &lex,
+            config,
+            parses,
+            &annotator,
+            show == Some(rec.id.as_str()),
+        );
         let mut ok = true;
         let mut matched = 0;
         let want: BTreeSet<(String, String, String)> = rec
@@ -276,7 +305,12 @@ pub fn run(path: &Path, parses: Parses, show: Option<&str>) -> anyhow::Result<Re
         if got.iter().any(|g| !want.contains(g)) {
             ok = false;
         }
-        if rec.expected.iter().any(|e| matches!(e, Expected::Event(..))) && error.is_some() {
+        if rec
+            .expected
+            .iter()
+            .any(|e| matches!(e, Expected::Event(..)))
+            && error.is_some()
+        {
             ok = false;
         }
         report.codings_ok += matched;
@@ -313,7 +347,14 @@ pub fn run(path: &Path, parses: Parses, show: Option<&str>) -> anyhow::Result<Re
 
 type Triples = BTreeSet<(String, String, String)>;
 
-fn code_record(rec: &Record, lex: &Lexicon, config: Config, parses: Parses, annotator: &Annotator, show: bool) -> (Triples, Option<String>) {
+fn code_record(
+    rec: &Record,
+    lex: &Lexicon,
+    config: Config,
+    parses: Parses,
+    annotator: &Annotator,
+    show: bool,
+) -> (Triples, Option<String>) {
     let mut got = Triples::new();
     if parses == Parses::Supplied {
         if let Err(_e) = dyad_coder::penn::parse_tree(&rec.parse) {
@@ -329,7 +370,9 @@ fn code_record(rec: &Record, lex: &Lexicon, config: Config, parses: Parses, anno
     if parses == Parses::Own {
         annotator.annotate(&mut doc);
     }
-    let date = rec.date.unwrap_or(Date::new(2000, 1, 1).expect("a valid date"));
+    let date = rec
+        .date
+        .unwrap_or(Date::new(2000, 1, 1).expect("a valid date"));
     let codings = match code_doc(&doc, lex, config, parses, date) {
         Ok(c) => c,
         Err(_) => return (got, Some("bad_input_parse".into())),
@@ -340,7 +383,14 @@ fn code_record(rec: &Record, lex: &Lexicon, config: Config, parses: Parses, anno
     let mut error = None;
     for sc in &codings {
         if let Some(d) = &sc.coded.discard {
-            error = Some(if d.story { "storydiscard" } else { "sentencediscard" }.to_string());
+            error = Some(
+                if d.story {
+                    "storydiscard"
+                } else {
+                    "sentencediscard"
+                }
+                .to_string(),
+            );
         }
         for e in &sc.coded.events {
             got.insert((
@@ -359,8 +409,12 @@ mod tests {
 
     #[test]
     fn datelines() {
-        assert!(is_dateline("CEBU CITY: -- Cordova Mayor Adelino Sitoy filed a suit."));
-        assert!(!is_dateline("Arnor is about to restore full diplomatic ties with Gondor."));
+        assert!(is_dateline(
+            "CEBU CITY: -- Cordova Mayor Adelino Sitoy filed a suit."
+        ));
+        assert!(!is_dateline(
+            "Arnor is about to restore full diplomatic ties with Gondor."
+        ));
         assert!(!is_dateline("Arnor said: we will come."));
     }
 
@@ -376,9 +430,14 @@ Gondor.
         let s = read_suite(xml).unwrap();
         assert_eq!(s.dictionaries, vec!["v.verbs.txt"]);
         assert!(matches!(&s.items[0], Item::Config(o, v) if o == "require_dyad" && v == "false"));
-        let Item::Record(r) = &s.items[1] else { panic!() };
+        let Item::Record(r) = &s.items[1] else {
+            panic!()
+        };
         assert_eq!(r.text, "Arnor met Gondor.");
-        assert_eq!(r.expected[0], Expected::Event("ARN".into(), "GON".into(), "064".into()));
+        assert_eq!(
+            r.expected[0],
+            Expected::Event("ARN".into(), "GON".into(), "064".into())
+        );
         assert_eq!(r.expected[1], Expected::NoEvents);
         assert_eq!(r.date, Date::new(1995, 1, 1));
     }

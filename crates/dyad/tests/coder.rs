@@ -24,7 +24,12 @@ fn shared() -> Option<PathBuf> {
 #[test]
 fn petrarch_suite_supplied_parses() {
     let Some(shared) = shared() else { return };
-    let report = dyad::validate::run(&shared.join("petrarch/PETR.UnitTest.records.xml"), Parses::Supplied, None).unwrap();
+    let report = dyad::validate::run(
+        &shared.join("petrarch/PETR.UnitTest.records.xml"),
+        Parses::Supplied,
+        None,
+    )
+    .unwrap();
     println!("{}", report.to_string().lines().last().unwrap());
     assert_eq!(report.records, 284);
     assert_eq!(report.codings, 385);
@@ -35,7 +40,12 @@ fn petrarch_suite_supplied_parses() {
 #[test]
 fn petrarch_suite_own_parses() {
     let Some(shared) = shared() else { return };
-    let report = dyad::validate::run(&shared.join("petrarch/PETR.UnitTest.records.xml"), Parses::Own, None).unwrap();
+    let report = dyad::validate::run(
+        &shared.join("petrarch/PETR.UnitTest.records.xml"),
+        Parses::Own,
+        None,
+    )
+    .unwrap();
     println!("{}", report.to_string().lines().last().unwrap());
     assert!(report.records_ok >= 205, "{report}");
 }
@@ -43,13 +53,17 @@ fn petrarch_suite_own_parses() {
 /// The behaviour cases with the built-in dictionaries and dyad's own parses.
 #[test]
 fn behaviour_cases() {
-    let (lines, passed, total) = coding::eval_cases(&repo().join("tests/data/coder"), coding::builtin_lexicon()).unwrap();
+    let (lines, passed, total) =
+        coding::eval_cases(&repo().join("tests/data/coder"), coding::builtin_lexicon()).unwrap();
     for l in &lines {
         println!("{l}");
     }
     println!("cases: {passed}/{total}");
     assert!(total >= 150, "only {total} cases");
-    assert!(passed * 100 >= total * MIN_CASES_PERCENT, "cases: {passed}/{total} under {MIN_CASES_PERCENT}%");
+    assert!(
+        passed * 100 >= total * MIN_CASES_PERCENT,
+        "cases: {passed}/{total} under {MIN_CASES_PERCENT}%"
+    );
 }
 
 /// Share of behaviour cases that must pass: measured 233/265 (87.9 %), minus a little slack.
@@ -61,7 +75,8 @@ const MIN_CASES_PERCENT: usize = 85;
 fn seed_article() {
     let Some(shared) = shared() else { return };
     let text = std::fs::read_to_string(shared.join("seed/antalya-talks-2022-03-10.txt")).unwrap();
-    let expected = std::fs::read_to_string(repo().join("tests/data/coder/seed/antalya-expected.tsv")).unwrap();
+    let expected =
+        std::fs::read_to_string(repo().join("tests/data/coder/seed/antalya-expected.tsv")).unwrap();
     let date = dyad_core::Date::new(2022, 3, 10).unwrap();
     let events = coding::code_article(&text, date, coding::builtin_lexicon());
     let (lines, found, total, forbidden) = coding::score_article(&events, &expected);

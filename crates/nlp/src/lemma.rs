@@ -250,7 +250,10 @@ fn stem(w: &str, n: usize) -> Rule {
         b'z' => a != b'z',
         b's' => is_vowel(a) && !w[..n].ends_with("ocus") && !w[..n].ends_with("bias"),
         // `-iate` verbs keep their `e` (mediated, negotiated, initiated); `-eat` ones do not.
-        b't' => (a == b'a' || a == b'o' || a == b'u') && !is_vowel(c) && len > 2 || a == b'a' && c == b'i' && len > 4,
+        b't' => {
+            (a == b'a' || a == b'o' || a == b'u') && !is_vowel(c) && len > 2
+                || a == b'a' && c == b'i' && len > 4
+        }
         b'd' | b'b' | b'k' | b'm' => cvc,
         b'p' => cvc && len <= 5,
         b'r' => matches!(a, b'a' | b'o' | b'u' | b'i') && !is_vowel(c) && len > 2,
