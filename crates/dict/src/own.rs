@@ -546,7 +546,7 @@ mod tests {
 
     #[test]
     fn actors_group_by_first_name() {
-        let text = "RUSGOV\tSergei Lavrov | Lavrov\t2004-03-09\t\tFM\nDEUGOV\tOlaf Scholz | Scholz\t2021-12-08\t2025-05-06\nDEUELI\tOlaf Scholz | Scholz\t2025-05-07\n# c\nX\tbad\n";
+        let text = "RUSGOV\tSergei Lavrov | Lavrov\t2004-03-09\t\tFM\nDEUGOV\tOlaf Scholz | Scholz\t2021-12-08\t2025-05-06\nDEUELI\tOlaf Scholz | Scholz\t2025-05-07\n# c\nx1\tbad\n";
         let (d, diags) = parse_own_actors("a.tsv", text.as_bytes());
         assert_eq!(d.entries.len(), 2);
         assert_eq!(d.entries[1].codes.len(), 2);
@@ -559,7 +559,8 @@ mod tests {
             Some("DEUELI")
         );
         assert_eq!(d.entries[1].code_at(Date::new(2020, 1, 1).unwrap()), None);
-        assert_eq!(diags.len(), 0, "{diags:?}");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!((diags[0].code, diags[0].line), ("bad-code", 5));
         let (_, diags) = parse_own_actors("a.tsv", b"RUS\tRussia\t2020-13-01\n");
         assert_eq!(diags[0].code, "bad-date");
     }
