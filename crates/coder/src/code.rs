@@ -147,6 +147,19 @@ const TARGET_PREPS: &[&str] = &[
     "upon", "between", "among", "of", "by", "onto", "in",
 ];
 const SPEECH_ROOT: &str = "01";
+/// Acts that two parties do together: with a compound subject and no partner they are coded
+/// between the members.
+const SYMMETRIC: &[&str] = &[
+    "meet",
+    "talk",
+    "negotiate",
+    "clash",
+    "fight",
+    "confer",
+    "consult",
+    "reconcile",
+    "spar",
+];
 
 /// The coder, borrowing a compiled lexicon.
 #[derive(Debug, Clone, Copy)]
@@ -276,7 +289,26 @@ impl<'a> Coder<'a> {
             if p.code == "---" {
                 continue;
             }
-            let (mut sources, targets) = self.actors_for(s, t, &m, &np, !p.nouns);
+            let (mut sources, mut targets) = self.actors_for(s, t, &m, &np, !p.nouns);
+            // "The ministers of X and Y met": a symmetric act of a compound subject with no
+            // partner of its own is between the members, both ways.
+            if p.nouns
+                && m.target.is_none()
+                && SYMMETRIC.contains(&w.lemma.as_str())
+                && sources.iter().flatten().count() >= 2
+            {
+                let direct = s.children(t).any(|c| {
+                    s.rel[c] == Rel::Obj
+                        || s.rel[c] == Rel::Obl
+                            && s.child(c, Rel::Case).is_some_and(|p| {
+                                matches!(s.words[p].lower.as_str(), "with" | "against" | "to")
+                            })
+                });
+                if !direct {
+                    // Every ordered pair; a member with itself is dropped as a self-event.
+                    targets = sources.clone();
+                }
+            }
             // A denial reported by a speaker ("he insisted Russia hadn't invaded") is the
             // speaker's.
             if p.code == "016" && p.negated && s.rel[t] == Rel::Ccomp {
@@ -792,6 +824,36 @@ fn is_negated(s: &Sent, t: usize) -> bool {
     false
 }
 
+/// Where a pattern's `$`/`+` may find its actor: anywhere in the verb phrase for
+/// TABARI/PETRARCH patterns, within the trigger's own clause (or a complement's) for dyad's.
+#[derive(Debug, Clone, Copy)]
+struct Scope {
+    trigger: usize,
+    own: bool,
+}
+
+impl Scope {
+    fn admits(self, s: &Sent, head: usize) -> bool {
+        if !self.own || head < self.trigger {
+            return true;
+        }
+        let mut x = head;
+        for _ in 0..s.len() {
+            if x == self.trigger {
+                return true;
+            }
+            if matches!(s.rel[x], Rel::Advcl | Rel::Acl | Rel::Punct) {
+                return false;
+            }
+            match s.head_of(x) {
+                Some(h) => x = h,
+                None => return false,
+            }
+        }
+        false
+    }
+}
+
 /// The result of matching one pattern.
 #[derive(Debug, Clone, Default)]
 struct Match {
@@ -831,6 +893,7 @@ fn match_items(
     end_at: Option<usize>,
     np: &NounPhrases,
     m: &mut Match,
+    scope: Scope,
 ) -> Option<usize> {
     let Some(((item, _), rest)) = items.split_first() else {
         return end_at.is_none_or(|e| e == lo).then_some(lo);
@@ -845,7 +908,7 @@ fn match_items(
             }),
             Item::Source | Item::Target | Item::Compound => np
                 .starting_at(s, i)
-                .filter(|&(_, e)| e <= hi)
+                .filter(|&(h, e)| e <= hi && scope.admits(s, h))
                 .map(|(head, end)| {
                     match item {
                         Item::Source => trial.source = Some(head),
@@ -858,7 +921,9 @@ fn match_items(
         };
         if let Some(end) = end {
             let next_pinned = rest.first().is_some_and(|(_, a)| *a);
-            if let Some(e) = match_items(s, rest, end, hi, next_pinned, end_at, np, &mut trial) {
+            if let Some(e) =
+                match_items(s, rest, end, hi, next_pinned, end_at, np, &mut trial, scope)
+            {
                 *m = trial;
                 return Some(e);
             }
@@ -910,23 +975,37 @@ fn match_pattern(
     }
     let mut m = Match::default();
     m.used.extend(first..=last);
+    let scope = Scope {
+        trigger: t,
+        own: p.nouns,
+    };
     let (clo, thi) = bounds;
     let thi = thi.max(last);
     if !p.before.is_empty() {
         let end_at = p.touch.then_some(first);
         // TABARI/PETRARCH upper patterns look at the whole sentence before the verb.
         let lo = if p.nouns { clo.min(first) } else { 0 };
-        match_items(s, &p.before, lo, first, false, end_at, np, &mut m)?;
+        match_items(s, &p.before, lo, first, false, end_at, np, &mut m, scope)?;
     }
     if !p.after.is_empty() {
         let pinned = p.after.first().is_some_and(|(_, a)| *a);
-        let found = match_items(s, &p.after, last + 1, thi + 1, pinned, None, np, &mut m);
+        let found = match_items(
+            s,
+            &p.after,
+            last + 1,
+            thi + 1,
+            pinned,
+            None,
+            np,
+            &mut m,
+            scope,
+        );
         if found.is_none() {
             // The passive moves the object before the verb: "sanctions were imposed on Iran"
             // matches `[impose] sanctions on +` read from the subject on.
             let sp = s.child(t, Rel::SubjPass).filter(|_| p.nouns && !pinned)?;
             let (lo, _) = s.extent(sp, &|r| matches!(r, Rel::Punct));
-            match_items(s, &p.after, lo, thi + 1, false, None, np, &mut m)?;
+            match_items(s, &p.after, lo, thi + 1, false, None, np, &mut m, scope)?;
         }
     }
     Some(m)

@@ -546,3 +546,50 @@ pub fn score_article(events: &[Flat], expected: &str) -> (Vec<String>, usize, us
     let found = ids.iter().filter(|(_, ok)| *ok).count();
     (lines, found, ids.len(), forbidden)
 }
+
+/// The events of a document as indented human-readable lines (the demo's text output).
+pub fn events_text(doc: &Doc, lex: &Lexicon, date: Option<Date>) -> String {
+    let mut o = String::new();
+    let Some(date) = date.or_else(|| article_date(doc, None)) else {
+        o.push_str("  events: (no date: not coded)\n");
+        return o;
+    };
+    let Ok(codings) = code_doc(doc, lex, Config::default(), Parses::Own, date) else {
+        return o;
+    };
+    let n: usize = codings.iter().map(|c| c.coded.events.len()).sum();
+    let _ = writeln!(o, "  events ({n}, dated {}):", date_str(date));
+    for sc in &codings {
+        for e in &sc.coded.events {
+            let code = |a: &Option<dyad_coder::ActorRef>| {
+                a.as_ref().map_or("---".to_string(), |a| a.code.clone())
+            };
+            let text = |a: &Option<dyad_coder::ActorRef>| {
+                a.as_ref().map_or(String::new(), |a| {
+                    format!(" \"{}\"", doc.text().get(a.span.range()).unwrap_or(""))
+                })
+            };
+            let name = cameo::event(&e.code).map_or("", |i| i.name);
+            let why = match (e.pattern, e.rule) {
+                (Some(p), None) => {
+                    let p = &lex.patterns[p as usize];
+                    format!("{} ({}:{})", p.text, lex.file(p.origin), p.origin.line)
+                }
+                (_, Some(r)) => r.to_string(),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                o,
+                "    [{}] {}{} {} {}{}  {name}; verb \"{}\"; {why}",
+                sc.sentence + 1,
+                code(&e.source),
+                text(&e.source),
+                e.code,
+                code(&e.target),
+                text(&e.target),
+                doc.text().get(e.trigger.1.range()).unwrap_or(""),
+            );
+        }
+    }
+    o
+}

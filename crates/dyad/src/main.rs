@@ -444,7 +444,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Demo { run } => {
             let records = dyad::sample::records(&run.reader_config());
-            annotate(Box::new(records.into_iter()), &run, Format::Text)
+            if run.format.is_some() {
+                return annotate(Box::new(records.into_iter()), &run, Format::Text);
+            }
+            // Text output with each article's coded events after it.
+            let lex = dyad::coding::builtin_lexicon();
+            let render = |doc: &Doc| {
+                let mut buf = Vec::with_capacity(doc.text().len() * 8);
+                output::write_text(&mut buf, doc)?;
+                buf.extend_from_slice(dyad::coding::events_text(doc, lex, None).as_bytes());
+                Ok(buf)
+            };
+            annotate_with(Box::new(records.into_iter()), &run, render)
         }
         Command::Eval { what } => {
             let segmenter = dyad_text::Segmenter::new();
