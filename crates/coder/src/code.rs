@@ -94,6 +94,8 @@ pub struct Coded {
     pub discard: Option<Discard>,
     /// Triggers that matched no pattern because they were negated, for `explain`.
     pub suppressed: Vec<(usize, String)>,
+    /// The heads and relations the coder used, when it repaired the parse it was given.
+    pub repaired: Option<(Vec<u32>, Vec<Rel>)>,
 }
 
 /// What the coder remembers across the sentences of one article (coreference).
@@ -210,6 +212,7 @@ impl<'a> Coder<'a> {
         let repaired;
         let s = match s.own_parse.then(|| repair(s, &out.mentions)).flatten() {
             Some((head, rel)) => {
+                out.repaired = Some((head.clone(), rel.clone()));
                 repaired = Sent {
                     head,
                     rel,
@@ -632,7 +635,27 @@ fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Option<(Vec<u32>, Vec
                 let mut th = head.clone();
                 let mut tr = rel.clone();
                 th[h] = head[p];
-                tr[h] = rel[p];
+                // A name hung on a verb as a clause is its subject or object.
+                tr[h] = match rel[p] {
+                    Rel::Xcomp
+                    | Rel::Ccomp
+                    | Rel::Advcl
+                    | Rel::Other
+                    | Rel::Amod
+                    | Rel::Compound => {
+                        let ext = head[p];
+                        if ext != ROOT_U32 && s.words[ext as usize].is_verb() {
+                            if h > ext as usize {
+                                Rel::Obj
+                            } else {
+                                Rel::Subj
+                            }
+                        } else {
+                            rel[p]
+                        }
+                    }
+                    r => r,
+                };
                 for k in i..=j {
                     if k != h {
                         th[k] = h as u32;

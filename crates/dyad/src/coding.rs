@@ -205,7 +205,15 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
             sc.sentence,
             doc.text().get(s.span.range()).unwrap_or("").trim()
         );
-        let _ = writeln!(o, "## tokens and parse");
+        let _ = writeln!(
+            o,
+            "## tokens and parse{}",
+            if sc.coded.repaired.is_some() {
+                " (as repaired by the coder)"
+            } else {
+                ""
+            }
+        );
         for (i, w) in s.words.iter().enumerate() {
             let head = s.head_of(i).map_or("ROOT".to_string(), |h| {
                 format!("{} {}", h + 1, s.words[h].form)

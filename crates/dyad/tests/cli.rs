@@ -165,3 +165,149 @@ fn dict_check_names_file_and_line_and_fails_on_errors() {
     let stats = String::from_utf8(stats.stdout).unwrap();
     assert!(stats.contains("actors:    2 entries"), "{stats}");
 }
+
+#[test]
+fn code_writes_events_with_provenance() {
+    let dir = std::env::temp_dir().join(format!("dyad-code-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("story.txt");
+    std::fs::write(&input, "Turkish Foreign Minister Mevlut Cavusoglu met Russian Foreign Minister Sergei Lavrov in Antalya.\n").unwrap();
+    let out = dyad(&[
+        "code",
+        input.to_str().unwrap(),
+        "--date",
+        "2022-03-10",
+        "--quiet",
+    ]);
+    // Without a date the article cannot be coded: one error line naming it, exit 0.
+    let undated = dyad(&["code", input.to_str().unwrap(), "--quiet"]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = String::from_utf8(out.stdout).unwrap();
+    let e: serde_json::Value =
+        serde_json::from_str(line.lines().next().expect("an event")).unwrap();
+    assert_eq!(e["source"]["code"], "TURGOV");
+    assert_eq!(e["target"]["code"], "RUSGOV");
+    assert_eq!(e["cameo"], "040");
+    assert_eq!(e["root"], "04");
+    assert_eq!(e["quad"], 1);
+    assert_eq!(e["plover"]["type"], "CONSULT");
+    assert_eq!(e["date"], "2022-03-10");
+    assert_eq!(e["negated"], false);
+    assert_eq!(e["provenance"]["verb"]["text"], "met");
+    assert_eq!(e["provenance"]["pattern"]["file"], "dicts/verbs.tsv");
+    let span = e["source"]["span"].as_array().unwrap();
+    assert_eq!(span[0], 0);
+    let u = String::from_utf8(undated.stdout).unwrap();
+    assert!(u.contains("\"error\":\"no-date\""), "{u}");
+}
+
+#[test]
+fn explain_shows_parse_phrases_and_pattern() {
+    let out = dyad(&[
+        "explain",
+        "Russia didn't invade Ukraine.",
+        "--date",
+        "2022-03-10",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for part in [
+        "## tokens and parse",
+        "## phrases found",
+        "\"Russia\": actor",
+        "## events",
+    ] {
+        assert!(text.contains(part), "{text}");
+    }
+    // A negated invasion is not an invasion.
+    assert!(!text.contains(" 192 "), "{text}");
+}
+
+#[test]
+fn code_refuses_a_dictionary_folder_without_dictionaries() {
+    let dir = std::env::temp_dir().join(format!("dyad-nodicts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dyad(&[
+        "code",
+        "data/sample/statement.txt",
+        "--dicts",
+        dir.to_str().unwrap(),
+        "--date",
+        "2022-01-01",
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no actor or verb dictionary"));
+}
+
+#[test]
+fn dict_convert_round_trips_petrarch_files() {
+    let dir = std::env::temp_dir().join(format!("dyad-convert-{}", std::process::id()));
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("t.actors.txt"),
+        "ARNOR_ [ARN]\n+ARNORIAN\nARAGORN [ARNGOV >20010101]\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("t.agents.txt"), "MINISTER [~GOV]\n").unwrap();
+    std::fs::write(
+        src.join("t.verbs.txt"),
+        "--- MEET [040] ---\nMEET {MET}\n- * WITH + [041]\n",
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let out = dyad(&[
+        "dict",
+        "convert",
+        src.to_str().unwrap(),
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = dyad(&["dict", "check", out_dir.to_str().unwrap()]);
+    let verbs = std::fs::read_to_string(out_dir.join("verbs.tsv")).unwrap();
+    let actors = std::fs::read_to_string(out_dir.join("actors/t-actors.tsv")).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    assert!(verbs.contains("040\t[meet]"), "{verbs}");
+    assert!(verbs.contains("041\t[meet] with +"), "{verbs}");
+    assert!(actors.contains("ARNGOV\tARAGORN\t2001-01-01"), "{actors}");
+    assert!(actors.contains("ARN\tARNOR | ARNORIAN"), "{actors}");
+}
+
+#[test]
+fn validate_reports_the_summary_line() {
+    let suite = root().join("../shared/petrarch/PETR.UnitTest.records.xml");
+    if !suite.is_file() {
+        eprintln!("skipped: ../shared is not here");
+        return;
+    }
+    let out = dyad(&["validate", suite.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with("validate: ") && last.ends_with("/385 codings)"),
+        "{last}"
+    );
+    assert!(
+        text.contains("FAIL "),
+        "failing records are listed one per line"
+    );
+}
