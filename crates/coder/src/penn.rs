@@ -86,14 +86,24 @@ pub fn parse_tree(text: &str) -> Result<Tree, ParseError> {
                 word: None,
             });
             match stack.last() {
+                Some(&p) if tree.nodes[p].word.is_some() => {
+                    return Err(ParseError(format!(
+                        "`({}` has both a word and a bracket inside",
+                        tree.nodes[p].label
+                    )));
+                }
                 Some(&p) => tree.nodes[p].children.push(id),
                 None => roots.push(id),
             }
             stack.push(id);
         } else if c == ')' {
             chars.next();
-            if stack.pop().is_none() {
-                return Err(ParseError("a `)` closes nothing".into()));
+            match stack.pop() {
+                None => return Err(ParseError("a `)` closes nothing".into())),
+                Some(n) if tree.nodes[n].word.is_none() && tree.nodes[n].children.is_empty() => {
+                    return Err(ParseError(format!("`({}` is empty", tree.nodes[n].label)));
+                }
+                Some(_) => {}
             }
         } else {
             let word = atom(&mut chars);
@@ -225,7 +235,8 @@ impl Tree {
             return l;
         }
         // Strip function tags and indices: `NP-SBJ-1` → `NP`.
-        let end = l[1..].find(['-', '=']).map_or(l.len(), |i| i + 1);
+        let first = l.chars().next().map_or(0, char::len_utf8);
+        let end = l[first..].find(['-', '=']).map_or(l.len(), |i| i + first);
         &l[..end]
     }
 
@@ -636,5 +647,8 @@ mod tests {
         assert!(parse_tree("(S x))").is_err());
         assert!(parse_tree("").is_err());
         assert!(parse_tree("(A (B x)) (C (D y))").is_err());
+        // Found by the code_penn fuzz target: a word and a bracket under one label.
+        assert!(parse_tree("(S (NNP Tirit (NP (DT a))))").is_err());
+        assert!(parse_tree("(S (NP ) (VP (VB x)))").is_err());
     }
 }
