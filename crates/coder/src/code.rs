@@ -923,10 +923,11 @@ fn match_items(
     };
     let last = if pinned { (lo + 1).min(hi) } else { hi };
     for i in lo..last {
-        let mut trial = m.clone();
+        // Try the item at `i`; on failure undo what it recorded (no copies of the match).
+        let saved = (m.used.len(), m.source, m.target, m.compound, m.explicit);
         let end = match item {
             Item::Words(alts) => words_at(s, i, alts).filter(|&n| i + n <= hi).map(|n| {
-                trial.used.extend(i..i + n);
+                m.used.extend(i..i + n);
                 i + n
             }),
             Item::Source | Item::Target | Item::Compound => np
@@ -934,23 +935,22 @@ fn match_items(
                 .filter(|&(h, e)| e <= hi && scope.admits(s, h))
                 .map(|(head, end)| {
                     match item {
-                        Item::Source => trial.source = Some(head),
-                        Item::Target => trial.target = Some(head),
-                        _ => trial.compound = Some(head),
+                        Item::Source => m.source = Some(head),
+                        Item::Target => m.target = Some(head),
+                        _ => m.compound = Some(head),
                     }
-                    trial.explicit = true;
+                    m.explicit = true;
                     end
                 }),
         };
         if let Some(end) = end {
             let next_pinned = rest.first().is_some_and(|(_, a)| *a);
-            if let Some(e) =
-                match_items(s, rest, end, hi, next_pinned, end_at, np, &mut trial, scope)
-            {
-                *m = trial;
+            if let Some(e) = match_items(s, rest, end, hi, next_pinned, end_at, np, m, scope) {
                 return Some(e);
             }
         }
+        m.used.truncate(saved.0);
+        (m.source, m.target, m.compound, m.explicit) = (saved.1, saved.2, saved.3, saved.4);
     }
     None
 }

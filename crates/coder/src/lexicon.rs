@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use dyad_core::Date;
 use dyad_dict::{
     AgentPosition, DatedCode, Dictionaries, Link, Phrase, Synset, TokenKind, VerbSyntax,
@@ -73,7 +75,7 @@ struct Slot {
 /// Phrases indexed by their first word.
 #[derive(Debug, Clone, Default)]
 struct PhraseIndex {
-    by_first: HashMap<String, Vec<(Vec<Slot>, u32)>>,
+    by_first: FxHashMap<String, Vec<(Vec<Slot>, u32)>>,
 }
 
 impl PhraseIndex {
@@ -224,11 +226,11 @@ pub struct Lexicon {
     pub patterns: Vec<CompiledPattern>,
     /// Discard phrases: `(story scope, origin, text)`.
     pub discards: Vec<(bool, Origin, String)>,
-    persons: std::collections::HashSet<Origin>,
+    persons: FxHashSet<Origin>,
     actor_index: PhraseIndex,
     agent_index: PhraseIndex,
     discard_index: PhraseIndex,
-    triggers: HashMap<String, Vec<u32>>,
+    triggers: FxHashMap<String, Vec<u32>>,
 }
 
 /// A phrase found in a sentence.
