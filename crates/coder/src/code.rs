@@ -149,6 +149,18 @@ const TARGET_PREPS: &[&str] = &[
     "upon", "between", "among", "of", "by", "onto", "in",
 ];
 const SPEECH_ROOT: &str = "01";
+const LOCATIVE_PREPS: &[&str] = &[
+    "in",
+    "at",
+    "near",
+    "inside",
+    "outside",
+    "across",
+    "throughout",
+    "around",
+    "during",
+    "within",
+];
 /// Acts that two parties do together: with a compound subject and no partner they are coded
 /// between the members.
 const SYMMETRIC: &[&str] = &[
@@ -1547,11 +1559,12 @@ fn default_target(
         }
         let passive = s.child(t, Rel::SubjPass).is_some();
         let first = (t + 1..s.len()).find(|&k| {
+            let prep = s.child(k, Rel::Case).map(|p| s.words[p].lower.as_str());
             coded(k)
                 && (same_clause(s, k, t, petrarch) || in_used_complement(s, k, t, used))
-                && (!passive
-                    || s.child(k, Rel::Case)
-                        .is_none_or(|p| s.words[p].lower != "by"))
+                && (!passive || prep != Some("by"))
+                // A place where something happens is not its target (dyad's format).
+                && (petrarch || !prep.is_some_and(|p| LOCATIVE_PREPS.contains(&p)))
         });
         // A possessive inside a coded phrase: the phrase ("Gondor's government").
         return first.map(|k| match (s.rel[k], s.head_of(k)) {

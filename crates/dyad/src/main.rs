@@ -596,10 +596,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let date = coding.date()?;
             let config = coding.config();
             let parses = coding.parses.get();
+            let text = match run.format {
+                None | Some(Format::Jsonl) => false,
+                Some(Format::Text) => true,
+                Some(Format::Conllu) => {
+                    anyhow::bail!(
+                        "dyad code writes events as jsonl or text; CoNLL-U is for `dyad annotate`"
+                    )
+                }
+            };
             let records = read::open(&inputs, &run.reader_config());
             let lex: &dyad_coder::Lexicon = &lex;
             let render = move |doc: &Doc| -> io::Result<Vec<u8>> {
                 let mut buf = Vec::new();
+                if text {
+                    let _ = writeln!(buf, "# {}", doc.article.id);
+                    buf.extend_from_slice(dyad::coding::events_text(doc, lex, date).as_bytes());
+                    return Ok(buf);
+                }
                 let Some(d) = dyad::coding::article_date(doc, date) else {
                     let e = serde_json::json!({"article": doc.article.id, "origin": doc.article.origin, "error": "no-date", "message": "the article has no date: give --date YYYY-MM-DD"});
                     serde_json::to_writer(&mut buf, &e)?;
