@@ -250,7 +250,11 @@ impl<'a> Coder<'a> {
                 continue;
             }
             let is_verb = w.is_verb();
-            let is_noun = w.xpos == "NN" || w.xpos == "NNS";
+            // Nouns, and adjectives used as predicates ("Russia is open to talks"), trigger
+            // only patterns of dyad's format.
+            let is_noun = w.xpos == "NN"
+                || w.xpos == "NNS"
+                || w.xpos.starts_with("JJ") && s.children(t).any(|c| s.rel[c] == Rel::Cop);
             if !(is_verb || is_noun) || !self.lex.is_trigger(w) {
                 continue;
             }
@@ -388,6 +392,43 @@ impl<'a> Coder<'a> {
             }
             let _ = before;
         }
+        // A denial that embeds the denied act ("Iran denied that it had supplied drones to
+        // Russia") is one event: 016 aimed at the act's target; the act itself is dropped.
+        let mut drop = vec![false; events.len()];
+        for i in 0..events.len() {
+            if events[i].code != "016" {
+                continue;
+            }
+            for j in 0..events.len() {
+                let (ti, tj) = (events[i].trigger.0, events[j].trigger.0);
+                if i == j || ti == tj || !s.dominated_by(tj, ti) {
+                    continue;
+                }
+                if events[i].target.is_none() {
+                    events[i].target = events[j].target.clone();
+                }
+                drop[j] = events[j].code != "016" || events[j].rule.is_none();
+                if events[j].code == "016" {
+                    drop[j] = true;
+                }
+            }
+        }
+        // A noun trigger that is the object of a coded verb ("rejected South Korea's offer of
+        // talks") is that verb's topic, not an event of its own (dyad's format).
+        let verb_triggers: Vec<usize> = events
+            .iter()
+            .filter(|e| s.words[e.trigger.0].is_verb() && e.source.is_some())
+            .map(|e| e.trigger.0)
+            .collect();
+        for (k, e) in events.iter().enumerate() {
+            let t = e.trigger.0;
+            let own = e.pattern.is_some_and(|p| self.lex.patterns[p as usize].nouns);
+            if own && !s.words[t].is_verb() && s.head_of(t).is_some_and(|h| verb_triggers.contains(&h)) {
+                drop[k] = true;
+            }
+        }
+        let mut d = drop.iter();
+        events.retain(|_| !*d.next().unwrap_or(&false));
         // A capital attacked is the place, not its government: "Kyiv was shelled" hits UKR.
         for e in events.iter_mut() {
             if !matches!(e.code.get(..2), Some("18" | "19" | "20")) {
@@ -470,11 +511,20 @@ impl<'a> Coder<'a> {
             ))
         });
         out.events = events;
-        // Remember the last person named, for pronouns in later sentences.
-        for (_, a) in &out.actors {
+        // Remember the last person named, for pronouns in later sentences; a subject is
+        // preferred over a person named later in the sentence ("Lavrov met Kuleba. He …").
+        let mut subject_person = None;
+        let mut any_person = None;
+        for (h, a) in &out.actors {
             if a.antecedent.is_none() && a.entries.iter().any(|o| self.is_person_origin(*o)) {
-                ctx.last_person = Some(a.clone());
+                if matches!(s.rel[*h], Rel::Subj | Rel::SubjPass) && subject_person.is_none() {
+                    subject_person = Some(a.clone());
+                }
+                any_person = Some(a.clone());
             }
+        }
+        if let Some(p) = subject_person.or(any_person) {
+            ctx.last_person = Some(p);
         }
         out
     }
@@ -853,6 +903,8 @@ fn is_negated(s: &Sent, t: usize) -> bool {
         }
         match (s.rel[k], s.head_of(k)) {
             (Rel::Xcomp, Some(h)) => k = h,
+            // "has not imposed sanctions": a noun is negated with the verb it is the object of.
+            (Rel::Obj | Rel::Obl, Some(h)) if k == t && !s.words[t].is_verb() => k = h,
             _ => return false,
         }
     }
