@@ -422,8 +422,13 @@ impl<'a> Coder<'a> {
             .collect();
         for (k, e) in events.iter().enumerate() {
             let t = e.trigger.0;
-            let own = e.pattern.is_some_and(|p| self.lex.patterns[p as usize].nouns);
-            if own && !s.words[t].is_verb() && s.head_of(t).is_some_and(|h| verb_triggers.contains(&h)) {
+            let own = e
+                .pattern
+                .is_some_and(|p| self.lex.patterns[p as usize].nouns);
+            if own
+                && !s.words[t].is_verb()
+                && s.head_of(t).is_some_and(|h| verb_triggers.contains(&h))
+            {
                 drop[k] = true;
             }
         }
@@ -757,6 +762,44 @@ fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Option<(Vec<u32>, Vec
                     th[sj] = root as u32;
                     tr[sj] = Rel::Conj;
                     th[cc] = sj as u32;
+                    if is_tree(&th) {
+                        head = th;
+                        rel = tr;
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+    // 3. "Russian warplanes bombed Ukrainian positions" parsed as a noun root with the finite
+    //    verb as its clausal modifier.
+    if let Some(root) = (0..n).find(|&k| head[k] == ROOT_U32) {
+        if s.words[root].xpos.starts_with("NN") {
+            // A finite verb, or a participle with an object of its own (the tagger's
+            // VBD/VBN confusion): "warplanes bombed positions".
+            let finite = |c: usize| {
+                matches!(s.words[c].xpos.as_str(), "VBD" | "VBZ" | "VBP")
+                    || s.words[c].xpos == "VBN"
+                        && (0..n).any(|o| head[o] == c as u32 && rel[o] == Rel::Obj)
+            };
+            let verb =
+                (root + 1..n).find(|&c| head[c] == root as u32 && rel[c] == Rel::Acl && finite(c));
+            if let Some(v) = verb {
+                let has_subj = (0..n)
+                    .any(|c| head[c] == v as u32 && matches!(rel[c], Rel::Subj | Rel::SubjPass));
+                if !has_subj {
+                    let mut th = head.clone();
+                    let mut tr = rel.clone();
+                    th[v] = ROOT_U32;
+                    tr[v] = Rel::Root;
+                    th[root] = v as u32;
+                    tr[root] = Rel::Subj;
+                    // What followed the verb belongs to it.
+                    for c in v + 1..n {
+                        if th[c] == root as u32 {
+                            th[c] = v as u32;
+                        }
+                    }
                     if is_tree(&th) {
                         head = th;
                         rel = tr;
