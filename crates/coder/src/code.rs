@@ -586,7 +586,18 @@ impl<'a> Coder<'a> {
             match h {
                 None => vec![None],
                 Some(h) => {
-                    let members = np.conjuncts(s, h);
+                    let mut members = np.conjuncts(s, h);
+                    // "The United States, Britain and Canada sent …" misparsed with several
+                    // subjects: each is a member.
+                    if s.rel[h] == Rel::Subj {
+                        if let Some(v) = s.head_of(h) {
+                            for c in s.children(v) {
+                                if c != h && s.rel[c] == Rel::Subj && !members.contains(&c) {
+                                    members.extend(np.conjuncts(s, c));
+                                }
+                            }
+                        }
+                    }
                     let first_base = np.coded_at(members[0]).and_then(|a| a.base);
                     let v: Vec<Option<ActorRef>> = members
                         .iter()

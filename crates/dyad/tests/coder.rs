@@ -36,7 +36,7 @@ fn petrarch_suite_supplied_parses() {
     assert!(report.records_ok >= 238, "{report}");
 }
 
-/// The same with dyad's own parses; measured 213/284.
+/// The same with dyad's own parses; measured 218/284.
 #[test]
 fn petrarch_suite_own_parses() {
     let Some(shared) = shared() else { return };
@@ -47,7 +47,7 @@ fn petrarch_suite_own_parses() {
     )
     .unwrap();
     println!("{}", report.to_string().lines().last().unwrap());
-    assert!(report.records_ok >= 205, "{report}");
+    assert!(report.records_ok >= 214, "{report}");
 }
 
 /// The behaviour cases with the built-in dictionaries and dyad's own parses.
@@ -66,8 +66,8 @@ fn behaviour_cases() {
     );
 }
 
-/// Share of behaviour cases that must pass: measured 233/265 (87.9 %), minus a little slack.
-const MIN_CASES_PERCENT: usize = 85;
+/// Share of behaviour cases that must pass: measured 241/265 (90.9 %), minus a little slack.
+const MIN_CASES_PERCENT: usize = 88;
 
 /// The seed article's core events (E1-E4, E6, E9-E12, E17, E27), and nothing from its
 /// negated clauses.
