@@ -95,3 +95,88 @@ fn golden_files() {
         "golden files differ (UPDATE_EXPECT=1 to bless): {failed:?}"
     );
 }
+
+/// Event coding of the files in `tests/data/golden-code/` against `<input>.expected` (the JSON
+/// lines of `dyad code`).
+#[test]
+fn golden_code_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/golden-code");
+    let bless = std::env::var_os("UPDATE_EXPECT").is_some();
+    let lex = dyad::coding::builtin_lexicon();
+    let mut failed = Vec::new();
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl" || e == "txt"))
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty());
+    for input in &inputs {
+        let bytes = std::fs::read(input).unwrap();
+        let name = input.file_name().unwrap().to_string_lossy().into_owned();
+        let records = read::read_bytes(
+            &name,
+            &bytes,
+            read::InputFormat::Auto,
+            &ReaderConfig::default(),
+        );
+        let mut out = Vec::new();
+        pipeline::run(
+            &Annotator::new(),
+            Box::new(records.into_iter()),
+            RunConfig { threads: 1 },
+            |_| (),
+            |r| {
+                if let Ok((doc, ())) = r {
+                    let date = dyad::coding::article_date(doc, None).unwrap();
+                    let codings = dyad::coding::code_doc(
+                        doc,
+                        lex,
+                        dyad_coder::Config::default(),
+                        dyad::coding::Parses::Own,
+                        date,
+                    )
+                    .unwrap();
+                    for sc in &codings {
+                        for e in &sc.coded.events {
+                            serde_json::to_writer(
+                                &mut out,
+                                &dyad::coding::event_json(doc, lex, sc, e, date),
+                            )?;
+                            out.push(b'\n');
+                        }
+                    }
+                }
+                std::io::Result::Ok(())
+            },
+        )
+        .unwrap();
+        let got = String::from_utf8(out).unwrap();
+        let expected_path = input.with_extension(format!(
+            "{}.expected",
+            input.extension().unwrap().to_string_lossy()
+        ));
+        if bless {
+            std::fs::write(&expected_path, &got).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if got != expected {
+            for (i, (g, e)) in got.lines().zip(expected.lines()).enumerate() {
+                if g != e {
+                    eprintln!(
+                        "{}: first difference at event {}:\n  expected: {e}\n  got:      {g}",
+                        input.display(),
+                        i + 1
+                    );
+                    break;
+                }
+            }
+            failed.push(input.display().to_string());
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "coded events differ (UPDATE_EXPECT=1 to bless): {failed:?}"
+    );
+}
