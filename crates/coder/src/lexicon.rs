@@ -356,7 +356,16 @@ impl Lexicon {
                             text: v.phrase.raw.clone(),
                         });
                     }
+                    let own_code = v.code.clone().or_else(|| b.code.clone());
                     for p in &b.patterns {
+                        // `[+++]` (TABARI): the pattern takes the verb's own code.
+                        let p = &match (&own_code, p.code.trim()) {
+                            (Some(c), "+++") => dyad_dict::Pattern {
+                                code: c.clone(),
+                                ..p.clone()
+                            },
+                            _ => p.clone(),
+                        };
                         let Some(cp) = compile_pattern(
                             p,
                             &synsets,
@@ -488,17 +497,23 @@ fn pair_code(code: &str) -> Option<String> {
 fn expand_markers(p: &Phrase, subs: &HashMap<&str, &Vec<String>>) -> Vec<Phrase> {
     let mut out = vec![p.clone()];
     for (i, w) in p.words.iter().enumerate() {
-        if !(w.text.len() > 2 && w.text.starts_with('!') && w.text.ends_with('!')) {
-            continue;
-        }
-        let Some(values) = subs.get(w.text.as_str()) else {
+        // The marker may be the whole word (`!PERSON!`) or end it (`CONGRESS!PERSON!`).
+        let Some(start) = w.text.find('!') else {
             continue;
         };
+        let marker = &w.text[start..];
+        if !(marker.len() > 2 && marker.ends_with('!')) {
+            continue;
+        }
+        let Some(values) = subs.get(marker) else {
+            continue;
+        };
+        let stem = &w.text[..start];
         let mut next = Vec::new();
         for ph in &out {
             for v in values.iter() {
                 let mut q = ph.clone();
-                q.words[i].text = v.clone();
+                q.words[i].text = format!("{stem}{v}");
                 next.push(q);
             }
         }
