@@ -764,12 +764,7 @@ fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Option<(Vec<u32>, Vec
                 let subj = kids(v).find(|&c| rel[c] == Rel::Subj && c > root && c < v);
                 let cc = kids(v).find(|&c| rel[c] == Rel::Cc && c > root);
                 if let (Some(sj), Some(cc)) = (subj, cc) {
-                    let mut th = head.clone();
-                    let mut tr = rel.clone();
-                    th[v] = ROOT_U32;
-                    tr[v] = Rel::Root;
-                    th[root] = v as u32;
-                    tr[root] = Rel::Subj;
+                    let (mut th, mut tr) = reroot(&head, &rel, v, root);
                     th[sj] = root as u32;
                     tr[sj] = Rel::Conj;
                     th[cc] = sj as u32;
@@ -799,12 +794,7 @@ fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Option<(Vec<u32>, Vec
                 let has_subj = (0..n)
                     .any(|c| head[c] == v as u32 && matches!(rel[c], Rel::Subj | Rel::SubjPass));
                 if !has_subj {
-                    let mut th = head.clone();
-                    let mut tr = rel.clone();
-                    th[v] = ROOT_U32;
-                    tr[v] = Rel::Root;
-                    th[root] = v as u32;
-                    tr[root] = Rel::Subj;
+                    let (mut th, tr) = reroot(&head, &rel, v, root);
                     // What followed the verb belongs to it.
                     for c in v + 1..n {
                         if th[c] == root as u32 {
@@ -821,6 +811,17 @@ fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Option<(Vec<u32>, Vec
         }
     }
     changed.then_some((head, rel))
+}
+
+/// A copy of the tree with verb `v` as the root and the old root noun as its subject.
+fn reroot(head: &[u32], rel: &[Rel], v: usize, root: usize) -> (Vec<u32>, Vec<Rel>) {
+    let mut th = head.to_vec();
+    let mut tr = rel.to_vec();
+    th[v] = ROOT_U32;
+    tr[v] = Rel::Root;
+    th[root] = v as u32;
+    tr[root] = Rel::Subj;
+    (th, tr)
 }
 
 /// Whether `head` describes a tree: one root, no cycle.

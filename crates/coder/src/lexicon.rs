@@ -36,12 +36,7 @@ pub struct Actor {
 impl Actor {
     /// The code that applies on `date`: a dated code covering it first, else an undated one.
     pub fn code_at(&self, date: Date) -> Option<&str> {
-        self.codes
-            .iter()
-            .find(|c| c.is_dated() && c.applies(date))
-            .or_else(|| self.codes.iter().find(|c| !c.is_dated()))
-            .map(|c| c.code.as_str())
-            .filter(|c| *c != "---")
+        dyad_dict::code_at(&self.codes, date).filter(|c| *c != "---")
     }
 
     /// Whether the actor looks like a person: it has dated codes.

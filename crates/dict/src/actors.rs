@@ -47,12 +47,18 @@ impl ActorEntry {
     /// The code that applies on `date`: the first dated code whose range holds it, else the
     /// first undated (default) code, else `None` (PETRARCH's null code).
     pub fn code_at(&self, date: Date) -> Option<&str> {
-        self.codes
-            .iter()
-            .find(|c| c.is_dated() && c.applies(date))
-            .or_else(|| self.codes.iter().find(|c| !c.is_dated()))
-            .map(|c| c.code.as_str())
+        code_at(&self.codes, date)
     }
+}
+
+/// Of `codes`, the one that applies on `date`: the first dated code whose range holds it, else
+/// the first undated (default) code.
+pub fn code_at(codes: &[DatedCode], date: Date) -> Option<&str> {
+    codes
+        .iter()
+        .find(|c| c.is_dated() && c.applies(date))
+        .or_else(|| codes.iter().find(|c| !c.is_dated()))
+        .map(|c| c.code.as_str())
 }
 
 /// The actors of one file.

@@ -37,7 +37,7 @@ mod verbs;
 use std::fmt;
 use std::path::Path;
 
-pub use actors::{parse_actors, ActorDict, ActorEntry, DatedCode};
+pub use actors::{code_at, parse_actors, ActorDict, ActorEntry, DatedCode};
 pub use agents::{parse_agents, AgentDict, AgentEntry, AgentPosition, Substitution};
 pub use diag::{Diagnostic, Severity};
 pub use discards::{parse_discards, DiscardDict, DiscardEntry};

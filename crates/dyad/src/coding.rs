@@ -193,6 +193,25 @@ pub fn article_date(doc: &Doc, fallback: Option<Date>) -> Option<Date> {
     doc.article.published.map(|p| p.date()).or(fallback)
 }
 
+/// What decided an event, for a person to read: the pattern with its file and line, or the rule.
+fn why(lex: &Lexicon, e: &Event) -> String {
+    let pattern = e.pattern.map(|p| {
+        let p = &lex.patterns[p as usize];
+        format!(
+            "pattern \"{}\" ({}:{})",
+            p.text,
+            lex.file(p.origin),
+            p.origin.line
+        )
+    });
+    let rule = e.rule.map(|r| format!("rule: {r}"));
+    pattern
+        .into_iter()
+        .chain(rule)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// A report of the coding of one text for a person to read.
 pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date) -> String {
     let mut o = String::new();
@@ -303,19 +322,7 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
                 a.as_ref().map_or("---".to_string(), |a| a.code.clone())
             };
             let name = cameo::event(&e.code).map_or("", |i| i.name);
-            let why = match (e.pattern, e.rule) {
-                (Some(p), _) => {
-                    let p = &lex.patterns[p as usize];
-                    format!(
-                        "pattern \"{}\" ({}:{})",
-                        p.text,
-                        lex.file(p.origin),
-                        p.origin.line
-                    )
-                }
-                (None, Some(r)) => format!("rule: {r}"),
-                _ => String::new(),
-            };
+            let why = why(lex, e);
             let _ = writeln!(
                 o,
                 "- {} {} {} ({name}) verb \"{}\"{}: {why}",
@@ -578,14 +585,7 @@ pub fn events_text(doc: &Doc, lex: &Lexicon, date: Option<Date>) -> String {
                 })
             };
             let name = cameo::event(&e.code).map_or("", |i| i.name);
-            let why = match (e.pattern, e.rule) {
-                (Some(p), None) => {
-                    let p = &lex.patterns[p as usize];
-                    format!("{} ({}:{})", p.text, lex.file(p.origin), p.origin.line)
-                }
-                (_, Some(r)) => r.to_string(),
-                _ => String::new(),
-            };
+            let why = why(lex, e);
             let _ = writeln!(
                 o,
                 "    [{}] {}{} {} {}{}  {name}; verb \"{}\"; {why}",

@@ -12,7 +12,12 @@ fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/golden")
 }
 
-fn render(path: &Path) -> String {
+/// Reads `path` (format from its name), runs the whole pipeline on one thread and lets `write`
+/// render each document (or `error: …` for a record that failed); returns what was written.
+fn each_doc(
+    path: &Path,
+    mut write: impl FnMut(&dyad_core::Doc, &mut Vec<u8>) -> std::io::Result<()>,
+) -> String {
     let bytes = std::fs::read(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let records = read::read_bytes(
@@ -22,18 +27,14 @@ fn render(path: &Path) -> String {
         &ReaderConfig::default(),
     );
     let mut out = Vec::new();
-    let config = RunConfig { threads: 1 };
     pipeline::run(
         &Annotator::new(),
         Box::new(records.into_iter()),
-        config,
+        RunConfig { threads: 1 },
         |_| (),
         |r| {
             match r {
-                Ok((doc, ())) => {
-                    output::write_text(&mut out, doc)?;
-                    output::write_jsonl(&mut out, doc, false)?;
-                }
+                Ok((doc, ())) => write(doc, &mut out)?,
                 Err(e) => {
                     use std::io::Write;
                     writeln!(out, "error: {e}")?;
@@ -44,6 +45,13 @@ fn render(path: &Path) -> String {
     )
     .unwrap();
     String::from_utf8(out).unwrap()
+}
+
+fn render(path: &Path) -> String {
+    each_doc(path, |doc, out| {
+        output::write_text(&mut *out, doc)?;
+        output::write_jsonl(out, doc, false)
+    })
 }
 
 #[test]
@@ -112,46 +120,27 @@ fn golden_code_files() {
     inputs.sort();
     assert!(!inputs.is_empty());
     for input in &inputs {
-        let bytes = std::fs::read(input).unwrap();
-        let name = input.file_name().unwrap().to_string_lossy().into_owned();
-        let records = read::read_bytes(
-            &name,
-            &bytes,
-            read::InputFormat::Auto,
-            &ReaderConfig::default(),
-        );
-        let mut out = Vec::new();
-        pipeline::run(
-            &Annotator::new(),
-            Box::new(records.into_iter()),
-            RunConfig { threads: 1 },
-            |_| (),
-            |r| {
-                if let Ok((doc, ())) = r {
-                    let date = dyad::coding::article_date(doc, None).unwrap();
-                    let codings = dyad::coding::code_doc(
-                        doc,
-                        lex,
-                        dyad_coder::Config::default(),
-                        dyad::coding::Parses::Own,
-                        date,
-                    )
-                    .unwrap();
-                    for sc in &codings {
-                        for e in &sc.coded.events {
-                            serde_json::to_writer(
-                                &mut out,
-                                &dyad::coding::event_json(doc, lex, sc, e, date),
-                            )?;
-                            out.push(b'\n');
-                        }
-                    }
+        let got = each_doc(input, |doc, out| {
+            let date = dyad::coding::article_date(doc, None).unwrap();
+            let codings = dyad::coding::code_doc(
+                doc,
+                lex,
+                dyad_coder::Config::default(),
+                dyad::coding::Parses::Own,
+                date,
+            )
+            .unwrap();
+            for sc in &codings {
+                for e in &sc.coded.events {
+                    serde_json::to_writer(
+                        &mut *out,
+                        &dyad::coding::event_json(doc, lex, sc, e, date),
+                    )?;
+                    out.push(b'\n');
                 }
-                std::io::Result::Ok(())
-            },
-        )
-        .unwrap();
-        let got = String::from_utf8(out).unwrap();
+            }
+            Ok(())
+        });
         let expected_path = input.with_extension(format!(
             "{}.expected",
             input.extension().unwrap().to_string_lossy()
