@@ -796,9 +796,9 @@ fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Option<(Vec<u32>, Vec
                 if !has_subj {
                     let (mut th, tr) = reroot(&head, &rel, v, root);
                     // What followed the verb belongs to it.
-                    for c in v + 1..n {
-                        if th[c] == root as u32 {
-                            th[c] = v as u32;
+                    for h in th.iter_mut().skip(v + 1) {
+                        if *h == root as u32 {
+                            *h = v as u32;
                         }
                     }
                     if is_tree(&th) {
