@@ -582,7 +582,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     })
                 }
                 DictCommand::Stats { .. } => {
-                    print!("{}", dicts.stats());
+                    println!("{}", dicts.stats());
                     Ok(ExitCode::SUCCESS)
                 }
             }
