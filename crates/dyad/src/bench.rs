@@ -433,6 +433,36 @@ pub fn run(
         "bench coder: {:.0} sentences/s (1 thread; coding only, annotations given)",
         nsent as f64 / t.as_secs_f64()
     )?;
+    // The same across the worker pool, one article per task (coding is per article: the
+    // coreference context runs through it).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .map_err(|e| anyhow::anyhow!("thread pool: {e}"))?;
+    let (t, events3) = time_runs(config.runs, "coder-threads", || {
+        use rayon::prelude::*;
+        pool.install(|| {
+            views
+                .par_iter()
+                .map(|doc| {
+                    let mut ctx = dyad_coder::Context::default();
+                    doc.iter()
+                        .map(|sent| coder.code(sent, date, &mut ctx).events.len())
+                        .sum::<usize>()
+                })
+                .sum::<usize>()
+        })
+    })?;
+    anyhow::ensure!(
+        events == events3,
+        "bench coder-threads: event count differs from code"
+    );
+    writeln!(
+        report,
+        "bench coder-threads: {:.0} sentences/s ({} threads; coding only, annotations given)",
+        nsent as f64 / t.as_secs_f64(),
+        pool.current_num_threads()
+    )?;
 
     let run_config = RunConfig {
         threads: config.threads,

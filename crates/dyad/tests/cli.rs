@@ -142,7 +142,15 @@ fn bench_reports_every_stage() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report = String::from_utf8(out.stdout).unwrap();
-    for stage in ["read", "language", "segment", "pipeline"] {
+    for stage in [
+        "read",
+        "language",
+        "segment",
+        "code",
+        "coder",
+        "coder-threads",
+        "pipeline",
+    ] {
         assert!(report.contains(&format!("bench {stage}: ")), "{report}");
     }
 }
