@@ -228,6 +228,7 @@ impl<'a> Coder<'a> {
                 repaired = Sent {
                     head,
                     rel,
+                    index: Default::default(),
                     ..s.clone()
                 };
                 &repaired

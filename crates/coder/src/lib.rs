@@ -34,4 +34,4 @@ pub mod sent;
 
 pub use code::{ActorRef, Coded, Coder, Config, Context, Discard, Event};
 pub use lexicon::{Found, Lexicon, Origin};
-pub use sent::{Rel, Sent, Word};
+pub use sent::{Rel, Sent, TreeIndex, Word};

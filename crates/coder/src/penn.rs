@@ -563,6 +563,7 @@ pub fn to_sent(tree: &Tree, text: &str, lemma: &dyn Fn(&str, &str) -> String) ->
         rel,
         span,
         own_parse: false,
+        index: Default::default(),
     }
 }
 

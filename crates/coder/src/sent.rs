@@ -188,6 +188,68 @@ pub struct Sent {
     /// The tree comes from dyad's own statistical parser (the coder repairs the attachments
     /// inside names it knows) rather than a supplied parse.
     pub own_parse: bool,
+    /// Children lists and subtree spans, computed on first use from `head`. Build a new
+    /// `Sent` (with `index: Default::default()`) rather than changing `head` in place.
+    pub index: std::sync::OnceLock<TreeIndex>,
+}
+
+/// Children and subtree spans of a dependency tree, so that walking it costs what the walk
+/// visits rather than a scan of the sentence per step.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TreeIndex {
+    /// `kids[first[i]..first[i + 1]]` are word `i`'s dependents, in order.
+    first: Vec<u32>,
+    kids: Vec<u32>,
+    /// First and last word of each word's subtree.
+    sub_lo: Vec<u32>,
+    sub_hi: Vec<u32>,
+}
+
+impl TreeIndex {
+    fn new(head: &[u32]) -> TreeIndex {
+        let n = head.len();
+        let mut count = vec![0u32; n + 1];
+        for &h in head {
+            if (h as usize) < n {
+                count[h as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            count[i + 1] += count[i];
+        }
+        let first = count.clone();
+        let mut fill = count;
+        let mut kids = vec![0u32; first[n] as usize];
+        for (j, &h) in head.iter().enumerate() {
+            if (h as usize) < n {
+                kids[fill[h as usize] as usize] = j as u32;
+                fill[h as usize] += 1;
+            }
+        }
+        // Subtree spans by walking each word up to the root (bounded: a malformed cycle stops
+        // after n steps).
+        let mut sub_lo: Vec<u32> = (0..n as u32).collect();
+        let mut sub_hi = sub_lo.clone();
+        for j in 0..n {
+            let mut k = j;
+            for _ in 0..n {
+                let h = head[k];
+                if h as usize >= n {
+                    break;
+                }
+                let h = h as usize;
+                sub_lo[h] = sub_lo[h].min(j as u32);
+                sub_hi[h] = sub_hi[h].max(j as u32);
+                k = h;
+            }
+        }
+        TreeIndex {
+            first,
+            kids,
+            sub_lo,
+            sub_hi,
+        }
+    }
 }
 
 impl Sent {
@@ -207,13 +269,15 @@ impl Sent {
         (h != ROOT).then_some(h as usize)
     }
 
+    fn tree(&self) -> &TreeIndex {
+        self.index.get_or_init(|| TreeIndex::new(&self.head))
+    }
+
     /// The dependents of word `i`, in order.
     pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        self.head
-            .iter()
-            .enumerate()
-            .filter(move |&(_, &h)| h as usize == i)
-            .map(|(j, _)| j)
+        let t = self.tree();
+        let (a, b) = (t.first[i] as usize, t.first[i + 1] as usize);
+        t.kids[a..b].iter().map(|&k| k as usize)
     }
 
     /// The first dependent of `i` with relation `rel`.
@@ -238,19 +302,12 @@ impl Sent {
     /// The first and last word of `i`'s subtree (inclusive), leaving out the subtrees of
     /// `i`'s dependents whose relation makes `skip` true.
     pub fn extent(&self, i: usize, skip: &dyn Fn(Rel) -> bool) -> (usize, usize) {
+        let t = self.tree();
         let (mut lo, mut hi) = (i, i);
-        for j in 0..self.len() {
-            let mut k = j;
-            for _ in 0..self.len() {
-                let Some(h) = self.head_of(k) else { break };
-                if h == i {
-                    if !skip(self.rel[k]) {
-                        lo = lo.min(j);
-                        hi = hi.max(j);
-                    }
-                    break;
-                }
-                k = h;
+        for c in self.children(i) {
+            if !skip(self.rel[c]) {
+                lo = lo.min(t.sub_lo[c] as usize);
+                hi = hi.max(t.sub_hi[c] as usize);
             }
         }
         (lo, hi)
@@ -260,20 +317,16 @@ impl Sent {
     /// any depth (a noun phrase stops at a coordination however deep it is attached).
     pub fn extent_deep(&self, i: usize, skip: &dyn Fn(Rel) -> bool) -> (usize, usize) {
         let (mut lo, mut hi) = (i, i);
-        for j in 0..self.len() {
-            let mut k = j;
-            for _ in 0..self.len() {
-                if k == i {
-                    lo = lo.min(j);
-                    hi = hi.max(j);
-                    break;
-                }
-                if skip(self.rel[k]) {
-                    break;
-                }
-                let Some(h) = self.head_of(k) else { break };
-                k = h;
+        let mut stack = vec![i];
+        let mut steps = 0;
+        while let Some(x) = stack.pop() {
+            steps += 1;
+            if steps > self.len() {
+                break;
             }
+            lo = lo.min(x);
+            hi = hi.max(x);
+            stack.extend(self.children(x).filter(|&c| !skip(self.rel[c])));
         }
         (lo, hi)
     }
