@@ -243,6 +243,11 @@ impl<'a> Coder<'a> {
             .filter_map(|(h, a)| a.clone().map(|a| (h, a)))
             .collect();
         // Triggers.
+        let present: rustc_hash::FxHashSet<&str> = s
+            .words
+            .iter()
+            .flat_map(|w| [w.lower.as_str(), w.lemma.as_str()])
+            .collect();
         let mut consumed = vec![false; s.len()];
         let mut events: Vec<Event> = Vec::new();
         for t in 0..s.len() {
@@ -265,6 +270,16 @@ impl<'a> Coder<'a> {
             let bounds = clause_bounds(s, t);
             for (pid, p, by_form) in self.lex.patterns_for(w) {
                 if is_noun && !p.nouns {
+                    continue;
+                }
+                // A pattern whose words are not all in the sentence cannot match.
+                let has_words = p.before.iter().chain(&p.after).all(|(item, _)| match item {
+                    Item::Words(alts) => alts
+                        .iter()
+                        .any(|a| a.first().is_some_and(|w| present.contains(w.as_str()))),
+                    _ => true,
+                });
+                if !has_words {
                     continue;
                 }
                 let Some(m) = match_pattern(s, t, p, &np, bounds) else {
