@@ -54,20 +54,17 @@ fn render(path: &Path) -> String {
     })
 }
 
-#[test]
-fn golden_files() {
+/// Renders every input in `dir` (files whose extension `keep` accepts) and compares it with
+/// `<input>.expected`; with `UPDATE_EXPECT` set, writes the expectations instead.
+fn check_dir(dir: &Path, keep: &dyn Fn(&str) -> bool, render: &dyn Fn(&Path) -> String) {
     let bless = std::env::var_os("UPDATE_EXPECT").is_some();
-    let mut inputs: Vec<PathBuf> = std::fs::read_dir(golden_dir())
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e != "expected"))
+        .filter(|p| p.extension().is_some_and(|e| keep(&e.to_string_lossy())))
         .collect();
     inputs.sort();
-    assert!(
-        !inputs.is_empty(),
-        "no golden inputs in {}",
-        golden_dir().display()
-    );
+    assert!(!inputs.is_empty(), "no golden inputs in {}", dir.display());
     let mut failed = Vec::new();
     for input in &inputs {
         let got = render(input);
@@ -104,23 +101,19 @@ fn golden_files() {
     );
 }
 
+#[test]
+fn golden_files() {
+    check_dir(&golden_dir(), &|e| e != "expected", &render);
+}
+
 /// Event coding of the files in `tests/data/golden-code/` against `<input>.expected` (the JSON
 /// lines of `dyad code`).
 #[test]
 fn golden_code_files() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/golden-code");
-    let bless = std::env::var_os("UPDATE_EXPECT").is_some();
     let lex = dyad::coding::builtin_lexicon();
-    let mut failed = Vec::new();
-    let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl" || e == "txt"))
-        .collect();
-    inputs.sort();
-    assert!(!inputs.is_empty());
-    for input in &inputs {
-        let got = each_doc(input, |doc, out| {
+    check_dir(&dir, &|e| e == "jsonl" || e == "txt", &|input| {
+        each_doc(input, |doc, out| {
             let date = dyad::coding::article_date(doc, None).unwrap();
             let codings = dyad::coding::code_doc(
                 doc,
@@ -140,32 +133,6 @@ fn golden_code_files() {
                 }
             }
             Ok(())
-        });
-        let expected_path = input.with_extension(format!(
-            "{}.expected",
-            input.extension().unwrap().to_string_lossy()
-        ));
-        if bless {
-            std::fs::write(&expected_path, &got).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if got != expected {
-            for (i, (g, e)) in got.lines().zip(expected.lines()).enumerate() {
-                if g != e {
-                    eprintln!(
-                        "{}: first difference at event {}:\n  expected: {e}\n  got:      {g}",
-                        input.display(),
-                        i + 1
-                    );
-                    break;
-                }
-            }
-            failed.push(input.display().to_string());
-        }
-    }
-    assert!(
-        failed.is_empty(),
-        "coded events differ (UPDATE_EXPECT=1 to bless): {failed:?}"
-    );
+        })
+    });
 }
