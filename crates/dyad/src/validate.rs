@@ -356,10 +356,10 @@ fn code_record(
     show: bool,
 ) -> (Triples, Option<String>) {
     let mut got = Triples::new();
-    if parses == Parses::Supplied {
-        if let Err(_e) = dyad_coder::penn::parse_tree(&rec.parse) {
-            return (got, Some("bad_input_parse".into()));
-        }
+    // A record whose supplied parse is unreadable is malformed input, whichever parses are
+    // coded (the suite expects `bad_input_parse` for it).
+    if !rec.parse.trim().is_empty() && dyad_coder::penn::parse_tree(&rec.parse).is_err() {
+        return (got, Some("bad_input_parse".into()));
     }
     if is_dateline(&rec.text) {
         return (got, Some("dateline".into()));

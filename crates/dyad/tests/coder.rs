@@ -20,7 +20,7 @@ fn shared() -> Option<PathBuf> {
 }
 
 /// Records fully correct on PETR.UnitTest.records.xml with the supplied parses; measured
-/// 240/284. A regression of more than two records fails.
+/// 243/284. A regression of more than two records fails.
 #[test]
 fn petrarch_suite_supplied_parses() {
     let Some(shared) = shared() else { return };
@@ -33,10 +33,10 @@ fn petrarch_suite_supplied_parses() {
     println!("{}", report.to_string().lines().last().unwrap());
     assert_eq!(report.records, 284);
     assert_eq!(report.codings, 385);
-    assert!(report.records_ok >= 238, "{report}");
+    assert!(report.records_ok >= 241, "{report}");
 }
 
-/// The same with dyad's own parses; measured 218/284.
+/// The same with dyad's own parses; measured 221/284.
 #[test]
 fn petrarch_suite_own_parses() {
     let Some(shared) = shared() else { return };
@@ -47,7 +47,7 @@ fn petrarch_suite_own_parses() {
     )
     .unwrap();
     println!("{}", report.to_string().lines().last().unwrap());
-    assert!(report.records_ok >= 214, "{report}");
+    assert!(report.records_ok >= 218, "{report}");
 }
 
 /// The behaviour cases with the built-in dictionaries and dyad's own parses.
