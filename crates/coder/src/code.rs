@@ -221,6 +221,11 @@ impl<'a> Coder<'a> {
                 None => i += 1,
             }
         }
+        // A headline or banner in capitals ("THE STRAW THAT BROKE AMERICA'S BACK") defeats the
+        // statistical tagger and parser: no event is coded from it.
+        if s.own_parse && shouting(s) {
+            return out;
+        }
         let repaired;
         let s = match s.own_parse.then(|| repair(s, &out.mentions)).flatten() {
             Some((head, rel)) => {
@@ -840,6 +845,25 @@ fn reroot(head: &[u32], rel: &[Rel], v: usize, root: usize) -> (Vec<u32>, Vec<Re
     (th, tr)
 }
 
+/// Whether most words of the sentence (at least three with letters) are written in capitals.
+fn shouting(s: &Sent) -> bool {
+    let words: Vec<&str> = s
+        .words
+        .iter()
+        .map(|w| w.form.as_str())
+        .filter(|f| f.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .collect();
+    let caps = words
+        .iter()
+        .filter(|f| {
+            f.chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase)
+        })
+        .count();
+    words.len() >= 3 && caps * 5 >= words.len() * 4
+}
+
 /// Whether `head` describes a tree: one root, no cycle.
 fn is_tree(head: &[u32]) -> bool {
     let n = head.len();
@@ -1274,6 +1298,14 @@ impl NounPhrases {
             }
             actor
         };
+        // The actor a word names with its own name parts (compounds, adjectives), leaving out
+        // what its possessives and modifiers name.
+        let name_actor = |m: usize| {
+            let (a, b) = s.extent(m, &|r| {
+                !matches!(r, Rel::Compound | Rel::Amod | Rel::Det | Rel::Nummod)
+            });
+            actor_in(a, b, m)
+        };
         for h in 0..n {
             let w = &s.words[h];
             let nominal = w.xpos.starts_with("NN")
@@ -1344,10 +1376,9 @@ impl NounPhrases {
                     s.rel[k] == Rel::Nmod
                         && s.child(k, Rel::Case)
                             .is_some_and(|c| s.words[c].lower == "of")
-                        && {
-                            let (a, b) = s.extent(k, &skip);
-                            actor_in(a, b, k).is_some()
-                        }
+                        // The modifier must itself name the actor ("the leaders of Gondor"), not
+                        // merely contain one ("the impact of Putin's war").
+                        && name_actor(k).is_some()
                 })
             };
             if actor.is_none() && agents.is_empty() && !of_actor() {
@@ -1372,8 +1403,7 @@ impl NounPhrases {
                         let mut members = vec![k];
                         members.extend(s.children(k).filter(|&c| s.rel[c] == Rel::Conj));
                         for m in members {
-                            let (a, b) = s.extent(m, &skip);
-                            actors.extend(actor_in(a, b, m));
+                            actors.extend(name_actor(m));
                         }
                     }
                 }
