@@ -1418,10 +1418,11 @@ impl NounPhrases {
                 continue;
             }
             if actors.is_empty() {
-                // "the minister": the last person named, when the role fits.
-                let definite = s
-                    .children(h)
-                    .any(|k| s.rel[k] == Rel::Det && s.words[k].lower == "the");
+                // "the minister": the last person named, when the role fits (singular only:
+                // "the leaders" are not one person).
+                let definite = w.xpos == "NN"
+                    && s.children(h)
+                        .any(|k| s.rel[k] == Rel::Det && s.words[k].lower == "the");
                 if let (true, Some(p)) = (definite, &ctx.last_person) {
                     if agents.iter().any(|(g, _, _)| p.code.ends_with(g)) {
                         coded[h] = Some(ActorRef {
