@@ -1358,19 +1358,6 @@ impl NounPhrases {
                     Found::Actor(_) => None,
                 })
                 .collect();
-            let span = Span::new(s.words[lo].span.start, s.words[hi].span.end);
-            let make = |code: String,
-                        entries: Vec<Origin>,
-                        base: Option<String>,
-                        bare_role: bool| ActorRef {
-                code,
-                span,
-                words: (lo, hi + 1),
-                entries,
-                antecedent: None,
-                base,
-                bare_role,
-            };
             let of_actor = || {
                 s.children(h).any(|k| {
                     s.rel[k] == Rel::Nmod
@@ -1386,7 +1373,7 @@ impl NounPhrases {
                     if let Some(a) = resolve_pronoun(s, h, &coded, ctx) {
                         coded[h] = Some(ActorRef {
                             antecedent: Some(a.span),
-                            span,
+                            span: Span::new(s.words[lo].span.start, s.words[hi].span.end),
                             words: (lo, hi + 1),
                             ..a
                         });
@@ -1403,11 +1390,29 @@ impl NounPhrases {
                         let mut members = vec![k];
                         members.extend(s.children(k).filter(|&c| s.rel[c] == Rel::Conj));
                         for m in members {
-                            actors.extend(name_actor(m));
+                            let found = name_actor(m);
+                            if found.is_some() {
+                                // The phrase spans every conjunct it takes an actor from.
+                                hi = hi.max(s.extent(m, &skip).1);
+                            }
+                            actors.extend(found);
                         }
                     }
                 }
             }
+            let span = Span::new(s.words[lo].span.start, s.words[hi].span.end);
+            let make = |code: String,
+                        entries: Vec<Origin>,
+                        base: Option<String>,
+                        bare_role: bool| ActorRef {
+                code,
+                span,
+                words: (lo, hi + 1),
+                entries,
+                antecedent: None,
+                base,
+                bare_role,
+            };
             // A role word only names an actor when it heads the phrase ("the troops", not
             // "military action").
             // (TABARI/PETRARCH agents keep PETRARCH's looser reading.)
