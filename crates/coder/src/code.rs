@@ -149,7 +149,10 @@ const TARGET_PREPS: &[&str] = &[
     "upon", "between", "among", "of", "by", "onto", "in",
 ];
 const SPEECH_ROOT: &str = "01";
+/// Prepositions whose object is a place, a time or a channel rather than a party: not default
+/// targets in dyad's format ("said via Twitter", "met in Antalya").
 const LOCATIVE_PREPS: &[&str] = &[
+    "via",
     "in",
     "at",
     "near",
