@@ -384,7 +384,6 @@ impl<'a> Coder<'a> {
                     .flat_map(|a| targets.iter().map(move |b| (a.clone(), b.clone())))
                     .collect()
             };
-            let before = events.len();
             for (src, tgt) in &pairs {
                 {
                     if let (Some(a), Some(b)) = (src, tgt) {
@@ -414,7 +413,6 @@ impl<'a> Coder<'a> {
                     }
                 }
             }
-            let _ = before;
         }
         // A denial that embeds the denied act ("Iran denied that it had supplied drones to
         // Russia") is one event: 016 aimed at the act's target; the act itself is dropped.
@@ -593,15 +591,7 @@ impl<'a> Coder<'a> {
     }
 
     /// Sources and targets (compounds expanded) for a matched trigger.
-    #[allow(clippy::type_complexity)]
-    fn actors_for(
-        &self,
-        s: &Sent,
-        t: usize,
-        m: &Match,
-        np: &NounPhrases,
-        petrarch: bool,
-    ) -> (Vec<Option<ActorRef>>, Vec<Option<ActorRef>>) {
+    fn actors_for(&self, s: &Sent, t: usize, m: &Match, np: &NounPhrases, petrarch: bool) -> Sides {
         let source_head = m.source.or_else(|| default_source(s, t, np, petrarch));
         let target_head = m
             .target
@@ -1206,6 +1196,9 @@ struct NounPhrases {
     /// Per word: the noun phrase extent `(lo, hi)` when it heads one.
     extent: Vec<Option<(usize, usize)>>,
 }
+
+/// The sources and the targets of one trigger (a missing actor is `None`).
+type Sides = (Vec<Option<ActorRef>>, Vec<Option<ActorRef>>);
 
 /// An agent found in a phrase: code, prefix flag, origin.
 type AgentHit<'l> = (&'l str, bool, Origin);
