@@ -429,10 +429,7 @@ impl<'a> Coder<'a> {
                 if events[i].target.is_none() {
                     events[i].target = events[j].target.clone();
                 }
-                drop[j] = events[j].code != "016" || events[j].rule.is_none();
-                if events[j].code == "016" {
-                    drop[j] = true;
-                }
+                drop[j] = true;
             }
         }
         // A noun trigger that is the object of a coded verb ("rejected South Korea's offer of
