@@ -27,7 +27,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Segment and tokenize articles; one record per article on stdout.
+    /// Segment, tag, parse and find the entities of articles; one record per article on stdout.
     Annotate {
         /// Files, directories (read recursively) or `-` for standard input.
         #[arg(required = true)]
@@ -50,7 +50,7 @@ enum Command {
         #[command(subcommand)]
         what: TrainCommand,
     },
-    /// Check or summarize event-coding dictionaries (TABARI/PETRARCH files in a folder).
+    /// Check, summarize or convert event-coding dictionaries (dyad's format or TABARI/PETRARCH).
     Dict {
         #[command(subcommand)]
         what: DictCommand,
@@ -248,8 +248,9 @@ enum DictCommand {
     /// Read every dictionary file in DIR and print each problem with its file and line; exit 1
     /// when a line had to be skipped.
     Check {
-        /// Folder of dictionary files (`*.actors.txt`, `*agents.txt`, `*verbs.txt`,
-        /// `CAMEO.2.0.txt`, `*discards.txt`, `*IssueCoding.txt`).
+        /// Folder of dictionary files: dyad's format (`actors/*.tsv`, `agents.tsv`, `verbs.tsv`,
+        /// `discards.tsv`, as in `dicts/`) or TABARI/PETRARCH files (`*.actors.txt`,
+        /// `*agents.txt`, `*verbs.txt`, `CAMEO.2.0.txt`, `*discards.txt`, `*IssueCoding.txt`).
         dir: PathBuf,
     },
     /// Count the entries, names, codes and patterns of the dictionaries in DIR.
@@ -350,7 +351,7 @@ enum InputFormatArg {
 
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// Output format [default: jsonl for annotate, text for demo].
+    /// Output format [default: jsonl for annotate and code, text for demo].
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Format of the inputs.
