@@ -1379,7 +1379,14 @@ impl NounPhrases {
             if actors.is_empty() {
                 for k in s.children(h) {
                     let prep = s.child(k, Rel::Case).map(|c| s.words[c].lower.as_str());
-                    if s.rel[k] == Rel::Nmod && matches!(prep, Some("in" | "of" | "from")) {
+                    // "lawmakers in X", "soldiers from X" (a role word's country), and
+                    // "the leaders of X"; a thing "in X" is only somewhere.
+                    let country_prep = match prep {
+                        Some("of") => true,
+                        Some("in" | "from") => head_agent.is_some(),
+                        _ => false,
+                    };
+                    if s.rel[k] == Rel::Nmod && country_prep {
                         let mut members = vec![k];
                         members.extend(s.children(k).filter(|&c| s.rel[c] == Rel::Conj));
                         for m in members {
@@ -1625,6 +1632,11 @@ fn default_source(s: &Sent, t: usize, np: &NounPhrases, petrarch: bool) -> Optio
         if light && matches!(s.rel[t], Rel::Obj | Rel::Xcomp) {
             return default_source(s, h, np, petrarch);
         }
+    }
+    // "The Russian invasion of Ukraine", "EU sanctions against Russia": the noun's own
+    // phrase names the actor through its modifiers.
+    if np.coded[t].is_some() {
+        return Some(t);
     }
     None
 }
