@@ -434,9 +434,14 @@ impl<'a> Coder<'a> {
         }
         // A noun trigger that is the object of a coded verb ("rejected South Korea's offer of
         // talks") is that verb's topic, not an event of its own (dyad's format).
+        // (A statement does not swallow what it announces: "announced a mobilisation".)
         let verb_triggers: Vec<usize> = events
             .iter()
-            .filter(|e| s.words[e.trigger.0].is_verb() && e.source.is_some())
+            .filter(|e| {
+                s.words[e.trigger.0].is_verb()
+                    && e.source.is_some()
+                    && !e.code.starts_with(SPEECH_ROOT)
+            })
             .map(|e| e.trigger.0)
             .collect();
         for (k, e) in events.iter().enumerate() {
@@ -1203,12 +1208,17 @@ type AgentHit<'l> = (&'l str, bool, Origin);
 fn compose(
     actor: Option<&(String, Origin, bool)>,
     agents: &[AgentHit<'_>],
+    own: bool,
 ) -> (String, Vec<Origin>) {
     let mut entries = Vec::new();
     match actor {
         Some((code, origin, person)) => {
             entries.push(*origin);
-            if *person {
+            // A person's code is complete; so, in dyad's format, is a code that already names
+            // a role ("Hezbollah leader" stays LBNREB, not LBNREBGOV).
+            let has_role =
+                code.len() >= 6 && !["IGO", "NGO", "IMG"].iter().any(|p| code.starts_with(p));
+            if *person || own && has_role {
                 return (code.clone(), entries);
             }
             let mut pre = String::new();
@@ -1465,12 +1475,13 @@ impl NounPhrases {
             };
             for a in &actor_opts {
                 for g in &groups {
-                    let (code, entries) = compose(*a, g);
+                    let own = g.iter().all(|x| lex.file(x.2).ends_with(".tsv"));
+                    let (code, entries) = compose(*a, g, own);
                     let base = match (a, head_agent) {
                         (Some(_), Some(role)) => {
                             let rest: Vec<AgentHit<'_>> =
                                 g.iter().copied().filter(|x| x.0 != role).collect();
-                            Some(compose(*a, &rest).0)
+                            Some(compose(*a, &rest, own).0)
                         }
                         _ => None,
                     };
