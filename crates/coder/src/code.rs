@@ -1410,6 +1410,28 @@ impl NounPhrases {
                     }
                 }
             }
+            // "Chinese and Indian officials": coordinated national adjectives share the role
+            // (the parser hangs the second one on the first or on the noun).
+            let coordinated_mods = (lo..=hi).any(|k| s.words[k].xpos == "CC");
+            if !actors.is_empty() && coordinated_mods {
+                let mut mods: Vec<usize> = s
+                    .children(h)
+                    .filter(|&c| matches!(s.rel[c], Rel::Amod | Rel::Compound))
+                    .collect();
+                let conj: Vec<usize> = mods
+                    .iter()
+                    .flat_map(|&c| s.children(c).filter(|&d| s.rel[d] == Rel::Conj))
+                    .collect();
+                mods.extend(conj);
+                for d in mods {
+                    if let Some(a) = name_actor(d) {
+                        if !actors.iter().any(|x| x.0 == a.0) {
+                            hi = hi.max(d);
+                            actors.push(a);
+                        }
+                    }
+                }
+            }
             let span = Span::new(s.words[lo].span.start, s.words[hi].span.end);
             let make = |code: String,
                         entries: Vec<Origin>,

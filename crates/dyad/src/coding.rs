@@ -217,7 +217,19 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
     let mut o = String::new();
     let _ = writeln!(o, "date: {}", date_str(date));
     for sc in codings {
-        let s = &sc.sent;
+        let repaired;
+        let s = match &sc.coded.repaired {
+            Some((head, rel)) => {
+                repaired = Sent {
+                    head: head.clone(),
+                    rel: rel.clone(),
+                    index: Default::default(),
+                    ..sc.sent.clone()
+                };
+                &repaired
+            }
+            None => &sc.sent,
+        };
         let _ = writeln!(
             o,
             "\n# sentence {}: {}",
