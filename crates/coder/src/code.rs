@@ -102,6 +102,9 @@ pub struct Coded {
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     last_person: Option<ActorRef>,
+    /// The person named before or beside `last_person` ("Macron spoke with Putin. He urged
+    /// him…": he is Macron, him is Putin).
+    other_person: Option<ActorRef>,
     /// Set by a story-level discard: no more events from this article.
     pub story_discarded: bool,
 }
@@ -543,16 +546,25 @@ impl<'a> Coder<'a> {
         // Remember the last person named, for pronouns in later sentences; a subject is
         // preferred over a person named later in the sentence ("Lavrov met Kuleba. He …").
         let mut subject_person = None;
-        let mut any_person = None;
+        let mut persons: Vec<&ActorRef> = Vec::new();
         for (h, a) in &out.actors {
             if a.antecedent.is_none() && a.entries.iter().any(|o| self.is_person_origin(*o)) {
                 if matches!(s.rel[*h], Rel::Subj | Rel::SubjPass) && subject_person.is_none() {
                     subject_person = Some(a.clone());
                 }
-                any_person = Some(a.clone());
+                persons.push(a);
             }
         }
-        if let Some(p) = subject_person.or(any_person) {
+        if let Some(p) = subject_person.or_else(|| persons.last().map(|a| (*a).clone())) {
+            let other = persons
+                .iter()
+                .rev()
+                .find(|a| a.code != p.code)
+                .map(|a| (*a).clone())
+                .or_else(|| ctx.last_person.clone().filter(|l| l.code != p.code));
+            if other.is_some() {
+                ctx.other_person = other;
+            }
             ctx.last_person = Some(p);
         }
         out
@@ -1607,6 +1619,18 @@ fn resolve_pronoun(
         return None;
     }
     if PRONOUNS_PERSON.contains(&lower) {
+        // An object pronoun in a clause whose subject is also a pronoun is the other person.
+        let object =
+            matches!(lower, "him" | "her") && !matches!(s.rel[h], Rel::Subj | Rel::SubjPass);
+        let subject_pronoun = s.head_of(h).is_some_and(|v| {
+            s.children(v)
+                .any(|c| s.rel[c] == Rel::Subj && s.words[c].xpos == "PRP")
+        });
+        if object && subject_pronoun {
+            if let Some(p) = &ctx.other_person {
+                return Some(p.clone());
+            }
+        }
         if let Some(p) = &ctx.last_person {
             return Some(p.clone());
         }
@@ -1778,7 +1802,14 @@ fn default_target(
             return prep_child(s, h, &coded, &[Rel::Obl]);
         }
     }
-    None
+    // One level down: "ready for negotiations with Ukraine".
+    let below: Vec<usize> = s
+        .children(t)
+        .filter(|&c| matches!(s.rel[c], Rel::Obl | Rel::Nmod) && c > t)
+        .collect();
+    below
+        .into_iter()
+        .find_map(|c| prep_child(s, c, &coded, &[Rel::Nmod]))
 }
 
 fn prep_child(s: &Sent, h: usize, coded: &dyn Fn(usize) -> bool, rels: &[Rel]) -> Option<usize> {

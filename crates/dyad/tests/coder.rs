@@ -66,7 +66,7 @@ fn behaviour_cases() {
     );
 }
 
-/// Share of behaviour cases that must pass: measured 247/265 (93.2 %), minus a little slack.
+/// Share of behaviour cases that must pass: measured 249/265 (94.0 %), minus a little slack.
 const MIN_CASES_PERCENT: usize = 88;
 
 /// The seed article's core events (E1-E4, E6, E9-E12, E17, E27), and nothing from its
