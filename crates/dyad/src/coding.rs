@@ -193,16 +193,16 @@ pub fn article_date(doc: &Doc, fallback: Option<Date>) -> Option<Date> {
     doc.article.published.map(|p| p.date()).or(fallback)
 }
 
+/// Where a dictionary entry is, as `file:line`.
+fn at(lex: &Lexicon, o: dyad_coder::Origin) -> String {
+    format!("{}:{}", lex.file(o), o.line)
+}
+
 /// What decided an event, for a person to read: the pattern with its file and line, or the rule.
 fn why(lex: &Lexicon, e: &Event) -> String {
     let pattern = e.pattern.map(|p| {
         let p = &lex.patterns[p as usize];
-        format!(
-            "pattern \"{}\" ({}:{})",
-            p.text,
-            lex.file(p.origin),
-            p.origin.line
-        )
+        format!("pattern \"{}\" ({})", p.text, at(lex, p.origin))
     });
     let rule = e.rule.map(|r| format!("rule: {r}"));
     pattern
@@ -270,21 +270,15 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
                 Found::Actor(i) => {
                     let actor = &lex.actors[i as usize];
                     format!(
-                        "actor {} = {} ({}:{})",
+                        "actor {} = {} ({})",
                         actor.name,
                         actor.code_at(date).unwrap_or("(no code at this date)"),
-                        lex.file(actor.origin),
-                        actor.origin.line
+                        at(lex, actor.origin)
                     )
                 }
                 Found::Agent(i) => {
                     let g = &lex.agents[i as usize];
-                    format!(
-                        "agent {} ({}:{})",
-                        g.code,
-                        lex.file(g.origin),
-                        g.origin.line
-                    )
+                    format!("agent {} ({})", g.code, at(lex, g.origin))
                 }
             };
             let _ = writeln!(o, "- \"{}\": {what}", text.join(" "));
@@ -312,10 +306,9 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
             let (story, origin, text) = &lex.discards[d.entry as usize];
             let _ = writeln!(
                 o,
-                "## discarded ({}) by \"{text}\" ({}:{})",
+                "## discarded ({}) by \"{text}\" ({})",
                 if *story { "story" } else { "sentence" },
-                lex.file(*origin),
-                origin.line
+                at(lex, *origin)
             );
         }
         for (t, code) in &sc.coded.suppressed {
