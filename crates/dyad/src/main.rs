@@ -298,8 +298,29 @@ enum TrainCommand {
         /// A development CoNLL-U file scored after training.
         #[arg(long)]
         dev: Option<PathBuf>,
+        /// Passes over the training data (default: the shipped model's setting).
+        #[arg(long)]
+        epochs: Option<u32>,
         /// Where to write the model.
         #[arg(long, default_value = "models/parser/parser.bin")]
+        out: PathBuf,
+    },
+    /// Word clusters from unlabelled text (the news texts and the UD training words).
+    Clusters {
+        /// The shared data folder (holds news/ and corpora/).
+        #[arg(long, default_value = "../shared")]
+        shared: PathBuf,
+        /// Children per class at each level (comma-separated, at most three levels).
+        #[arg(long, value_delimiter = ',', default_value = "16,16,16")]
+        branching: Vec<u16>,
+        /// Exchange passes per level.
+        #[arg(long, default_value_t = 8)]
+        iterations: usize,
+        /// Words seen fewer times get no cluster.
+        #[arg(long, default_value_t = 2)]
+        min_count: u64,
+        /// Where to write the clusters.
+        #[arg(long, default_value = "models/clusters/clusters.bin")]
         out: PathBuf,
     },
     /// The named-entity recognizer, from every licensed source under the shared corpora folder.
@@ -538,11 +559,37 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 Ok(ExitCode::SUCCESS)
             }
-            TrainCommand::Parser { train, dev, out } => {
+            TrainCommand::Parser {
+                train,
+                dev,
+                epochs,
+                out,
+            } => {
                 println!(
                     "{}",
-                    dyad::nlp::parser::train(&train, dev.as_deref(), &out)?
+                    dyad::nlp::parser::train(&train, dev.as_deref(), &out, epochs)?
                 );
+                Ok(ExitCode::SUCCESS)
+            }
+            TrainCommand::Clusters {
+                shared,
+                branching,
+                iterations,
+                min_count,
+                out,
+            } => {
+                if branching.is_empty()
+                    || branching.len() > dyad_nlp::clusters::MAX_LEVELS
+                    || branching.iter().any(|&b| b < 2)
+                {
+                    anyhow::bail!("--branching takes one to three factors, each at least 2");
+                }
+                let config = dyad_nlp::clusters::TrainConfig {
+                    branching,
+                    iterations,
+                    min_count,
+                };
+                print!("{}", dyad::nlp::clusters::train(&shared, &out, &config)?);
                 Ok(ExitCode::SUCCESS)
             }
             TrainCommand::Ner { shared, out } => {

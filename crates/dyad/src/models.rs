@@ -18,6 +18,9 @@ pub static TAGGER_BYTES: &[u8] = include_bytes!("../../../models/tagger/tagger.b
 pub static LEMMAS_BYTES: &[u8] = include_bytes!("../../../models/tagger/lemmas.bin");
 /// The dependency parser (`models/parser/parser.bin`).
 pub static PARSER_BYTES: &[u8] = include_bytes!("../../../models/parser/parser.bin");
+/// The word clusters the models were trained with (`models/clusters/clusters.bin`; each model
+/// stores its own copy, so this one serves training only).
+pub static CLUSTERS_BYTES: &[u8] = include_bytes!("../../../models/clusters/clusters.bin");
 /// The named-entity recognizer (`models/ner/ner.bin`).
 pub static NER_BYTES: &[u8] = include_bytes!("../../../models/ner/ner.bin");
 

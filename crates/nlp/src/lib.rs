@@ -19,6 +19,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod clusters;
 pub mod lemma;
 pub mod model_file;
 pub mod ner;

@@ -33,6 +33,7 @@ mod gazetteer;
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::clusters::Clusters;
 use crate::model_file::{self, ModelError};
 use features::{fnv, norm, Scratch};
 use gazetteer::{Gaz, Gazetteer};
@@ -40,7 +41,7 @@ use gazetteer::{Gaz, Gazetteer};
 /// The model file kind.
 pub const KIND: &[u8; 4] = b"NERM";
 /// The model file format version this build reads and writes.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 
 /// The type of an entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -134,6 +135,11 @@ pub struct TrainConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Lexicon {
     classes: HashMap<String, u8>,
+    /// Word clusters from unlabelled text (see [`crate::clusters`]).
+    pub clusters: Clusters,
+    /// Place names from an external gazetteer (populated places, regions), lowercased PTB
+    /// tokens separated by spaces; matched as gazetteer kind `City`.
+    pub places: Vec<String>,
 }
 
 impl Lexicon {
@@ -196,7 +202,11 @@ impl LexiconBuilder {
             .filter(|(k, c)| c[0].max(c[2]) >= min && k.len() < 256)
             .map(|(k, c)| (k, 1 + bucket(c[1], c[0]) * 5 + bucket(c[3], c[2])))
             .collect();
-        Lexicon { classes }
+        Lexicon {
+            classes,
+            clusters: Clusters::default(),
+            places: Vec::new(),
+        }
     }
 }
 
@@ -553,6 +563,28 @@ impl Ner {
             r.pos += len;
             classes.insert(w.to_string(), r.take::<1>()?[0]);
         }
+        let ncl = r.u32()? as usize;
+        let cl = r
+            .bytes
+            .get(r.pos..r.pos.saturating_add(ncl))
+            .ok_or_else(|| corrupt("truncated clusters"))?;
+        r.pos += ncl;
+        let clusters = Clusters::from_bytes(cl)?;
+        let nplaces = r.u32()? as usize;
+        if nplaces > body.len() {
+            return Err(corrupt("place count exceeds the file"));
+        }
+        let mut places = Vec::with_capacity(nplaces);
+        for _ in 0..nplaces {
+            let len = r.take::<1>()?[0] as usize;
+            let w = r
+                .bytes
+                .get(r.pos..r.pos + len)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .ok_or_else(|| corrupt("bad place name"))?;
+            r.pos += len;
+            places.push(w.to_string());
+        }
         if r.pos != body.len() {
             return Err(corrupt("trailing bytes"));
         }
@@ -563,7 +595,11 @@ impl Ner {
             trans,
             start,
             end,
-            Lexicon { classes },
+            Lexicon {
+                classes,
+                clusters,
+                places,
+            },
         ))
     }
 
@@ -578,7 +614,7 @@ impl Ner {
     ) -> Ner {
         let table = Table::new(&keys);
         let masked = masked(&trans);
-        let gaz = Gazetteer::builtin();
+        let gaz = gazetteer(&lexicon);
         Ner {
             keys,
             table,
@@ -617,6 +653,15 @@ impl Ner {
             p.extend_from_slice(w.as_bytes());
             p.push(c);
         }
+        let cl = self.lexicon.clusters.to_bytes();
+        p.extend_from_slice(&(cl.len() as u32).to_le_bytes());
+        p.extend_from_slice(&cl);
+        p.extend_from_slice(&(self.lexicon.places.len() as u32).to_le_bytes());
+        for w in &self.lexicon.places {
+            let len = w.len().min(255);
+            p.push(len as u8);
+            p.extend_from_slice(&w.as_bytes()[..len]);
+        }
         let sum = fnv(&p);
         p.extend_from_slice(&sum.to_le_bytes());
         model_file::write(KIND, VERSION, &p)
@@ -642,7 +687,7 @@ impl Ner {
             return;
         }
         let mut scratch = Scratch::default();
-        scratch.prepare(&self.gaz, &self.lexicon.classes, words);
+        scratch.prepare(&self.gaz, &self.lexicon, words);
         scratch.set_upos(upos.filter(|u| u.len() == words.len()));
         let mut feats = Vec::with_capacity(64);
         let mut em = vec![0f32; words.len() * NT];
@@ -860,9 +905,18 @@ impl Avg {
     }
 }
 
+/// The built-in gazetteer plus the lexicon's places.
+fn gazetteer(lexicon: &Lexicon) -> Gazetteer {
+    let mut gaz = Gazetteer::builtin();
+    for p in &lexicon.places {
+        gaz.add(p, Gaz::City);
+    }
+    gaz
+}
+
 /// Trains a model. Deterministic: the same sentences and config give the same bytes.
 pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Ner, TrainReport) {
-    let gaz = Gazetteer::builtin();
+    let gaz = gazetteer(&config.lexicon);
     let mut report = TrainReport {
         sentences: sentences.len(),
         ..TrainReport::default()
@@ -877,7 +931,7 @@ pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Ner, TrainRe
     let mut counts: HashMap<u64, u32> = HashMap::new();
     for s in sentences {
         let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-        scratch.prepare(&gaz, &config.lexicon.classes, &words);
+        scratch.prepare(&gaz, &config.lexicon, &words);
         let upos: Vec<&str> = s.upos.iter().map(String::as_str).collect();
         scratch.set_upos(Some(upos.as_slice()).filter(|u| u.len() == words.len()));
         let tags = encode(words.len(), &s.entities);

@@ -42,11 +42,12 @@
 //! assert_eq!(parser.label_name(labels[0]), "nsubj");
 //! ```
 
+use crate::clusters::Clusters;
 use crate::model_file::{self, ModelError};
 use std::fmt;
 
 /// The format version of `parser.bin`.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 const KIND: &[u8; 4] = b"PARS";
 
 /// The relation of the root word.
@@ -102,11 +103,12 @@ impl TrainSentence {
 }
 
 /// Training settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct TrainConfig {
     /// The transition weight table has `2^transition_bits` rows of three weights.
     pub transition_bits: u8,
-    /// The label weight table has `2^label_bits` rows of one weight per relation.
+    /// The label weights are hashed into `2^label_bits` rows of one weight per relation (only
+    /// non-zero weights are stored in the model).
     pub label_bits: u8,
     /// Passes over the training sentences.
     pub epochs: u32,
@@ -117,6 +119,8 @@ pub struct TrainConfig {
     pub explore: f64,
     /// Seed of the sentence shuffle and of exploration.
     pub seed: u64,
+    /// Word clusters whose classes become features (stored in the model; empty: none).
+    pub clusters: Clusters,
 }
 
 impl Default for TrainConfig {
@@ -128,6 +132,7 @@ impl Default for TrainConfig {
             explore_from: 1,
             explore: 0.9,
             seed: 0x5eed_0da9,
+            clusters: Clusters::default(),
         }
     }
 }
@@ -185,7 +190,89 @@ pub struct Parser {
     tbits: u8,
     lbits: u8,
     trans: Vec<i16>,
-    lab: Vec<i16>,
+    lab: SparseRows,
+    clusters: Clusters,
+}
+
+/// The relation weights: only the non-zero weights of each hashed row, found through an
+/// open-addressing index. With `2^label_bits` rows most rows are empty and most non-empty rows
+/// hold a few relations, so this is far smaller (and touches fewer cache lines) than a dense
+/// table of one weight per relation per row.
+#[derive(Clone, PartialEq, Default)]
+struct SparseRows {
+    /// `(row + 1, start << 8 | len)`; row 0 marks an empty slot.
+    slots: Vec<(u32, u32)>,
+    /// Packed `label << 16 | (weight as u16)`.
+    weights: Vec<u32>,
+}
+
+impl SparseRows {
+    /// From a dense table of `width` weights per row.
+    fn from_dense(dense: &[i16], width: usize) -> SparseRows {
+        let rows = dense.len() / width.max(1);
+        let mut kept: Vec<(u32, Vec<u32>)> = Vec::new();
+        for r in 0..rows {
+            let row: Vec<u32> = dense[r * width..(r + 1) * width]
+                .iter()
+                .enumerate()
+                .filter(|(_, &w)| w != 0)
+                .map(|(l, &w)| ((l as u32) << 16) | u32::from(w as u16))
+                .collect();
+            if !row.is_empty() {
+                kept.push((r as u32, row));
+            }
+        }
+        SparseRows::from_rows(kept)
+    }
+
+    fn from_rows(rows: Vec<(u32, Vec<u32>)>) -> SparseRows {
+        let cap = (rows.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![(0u32, 0u32); cap];
+        let mut weights = Vec::with_capacity(rows.iter().map(|r| r.1.len()).sum());
+        for (r, row) in rows {
+            let key = r + 1;
+            let mut slot = (key.wrapping_mul(0x9E37_79B9) as usize) & (cap - 1);
+            while slots[slot].0 != 0 {
+                slot = (slot + 1) & (cap - 1);
+            }
+            slots[slot] = (key, ((weights.len() as u32) << 8) | row.len() as u32);
+            weights.extend_from_slice(&row);
+        }
+        SparseRows { slots, weights }
+    }
+
+    #[inline]
+    fn row(&self, r: usize) -> &[u32] {
+        let key = r as u32 + 1;
+        let mask = self.slots.len() - 1;
+        let mut slot = (key.wrapping_mul(0x9E37_79B9) as usize) & mask;
+        loop {
+            let (k, m) = self.slots[slot];
+            if k == key {
+                let (start, len) = ((m >> 8) as usize, (m & 0xff) as usize);
+                return &self.weights[start..start + len];
+            }
+            if k == 0 {
+                return &[];
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Rows in ascending order with their packed weights.
+    fn rows(&self) -> Vec<(u32, &[u32])> {
+        let mut out: Vec<(u32, &[u32])> = self
+            .slots
+            .iter()
+            .filter(|s| s.0 != 0)
+            .map(|&(k, m)| {
+                let (start, len) = ((m >> 8) as usize, (m & 0xff) as usize);
+                (k - 1, &self.weights[start..start + len])
+            })
+            .collect();
+        out.sort_unstable_by_key(|r| r.0);
+        out
+    }
 }
 
 impl fmt::Debug for Parser {
@@ -278,10 +365,12 @@ struct Atoms {
     x: Vec<u64>,
     /// Shape ([`shape_hash`]).
     h: Vec<u64>,
+    /// Word cluster at the coarse, middle and fine level.
+    c: [Vec<u64>; 3],
 }
 
 impl Atoms {
-    fn new(words: &[&str], upos: &[&str], xpos: &[&str]) -> Atoms {
+    fn new(words: &[&str], upos: &[&str], xpos: &[&str], clusters: &Clusters) -> Atoms {
         let n = words.len();
         let mut a = Atoms {
             w: Vec::with_capacity(n + 1),
@@ -289,8 +378,13 @@ impl Atoms {
             u: Vec::with_capacity(n + 1),
             x: Vec::with_capacity(n + 1),
             h: Vec::with_capacity(n + 1),
+            c: std::array::from_fn(|_| Vec::with_capacity(n + 1)),
         };
         for (i, w) in words.iter().enumerate() {
+            let cl = clusters.get(w);
+            for (l, c) in a.c.iter_mut().enumerate() {
+                c.push(mix(u64::from(cl[l]) + 0x00c1_0000 * (l as u64 + 1), 5) | 1);
+            }
             a.w.push(str_hash(w, true));
             a.x.push(suffix_hash(w));
             a.h.push(shape_hash(w));
@@ -302,6 +396,9 @@ impl Atoms {
         a.u.push(2);
         a.x.push(2);
         a.h.push(2);
+        for c in &mut a.c {
+            c.push(2);
+        }
         a
     }
 }
@@ -428,8 +525,8 @@ impl State {
 // ---------------------------------------------------------------------------------------------
 // Features.
 
-const NT: usize = 106;
-const NL: usize = 40;
+const NT: usize = 116;
+const NL: usize = 49;
 
 /// Fills `f` with the transition features of the state.
 fn trans_features(st: &State, a: &Atoms, f: &mut [u64; NT]) {
@@ -588,6 +685,18 @@ fn trans_features(st: &State, a: &Atoms, f: &mut [u64; NT]) {
     ft!(s0p, x[b0]);
     ft!(x[s0], b0p);
     ft!(x[s1], x[s0]);
+    // Word clusters: evidence for words the treebanks rarely show.
+    let (c0, c1, c2) = (&a.c[0], &a.c[1], &a.c[2]);
+    ft!(c1[s0]);
+    ft!(c1[b0]);
+    ft!(c1[s1]);
+    ft!(c1[b1]);
+    ft!(c2[s0]);
+    ft!(c2[b0]);
+    ft!(c1[s0], c1[b0]);
+    ft!(c1[s0], b0p);
+    ft!(s0p, c1[b0]);
+    ft!(c0[s1], c0[s0], c0[b0]);
     debug_assert_eq!(k, NT);
 }
 
@@ -658,6 +767,18 @@ fn label_features(st: &State, a: &Atoms, h: usize, d: usize, f: &mut [u64; NL]) 
     ft!(du, hu, dist);
     ft!(dp, w[dprev]);
     ft!(sh[d], hp);
+    let c = &a.c[1];
+    ft!(c[d]);
+    ft!(c[d], hp);
+    ft!(c[d], c[h]);
+    // The head's attached children and the dependent's own first children.
+    let (hl, hr) = (st.lc1[h] as usize, st.rc1[h] as usize);
+    ft!(dp, hp, w[hl]);
+    ft!(dw, hp, st.lab(hl));
+    ft!(dp, st.lab(dl), st.lab(dr), dir);
+    ft!(dp, hp, st.lab(st.lc2[h] as usize), st.lab(hr));
+    ft!(c[d], hp, dist);
+    ft!(dw, w[dl], hp);
     debug_assert_eq!(k, NL);
 }
 
@@ -671,7 +792,7 @@ impl Parser {
         let mut r = Cursor { b: payload, at: 0 };
         let corrupt = |m: &str| ModelError::Corrupt(m.to_string());
         let nlabels = r.u32().ok_or_else(|| corrupt("no label count"))? as usize;
-        if nlabels == 0 || nlabels > 4096 {
+        if nlabels == 0 || nlabels > 255 {
             return Err(corrupt("bad label count"));
         }
         let mut labels = Vec::with_capacity(nlabels);
@@ -691,13 +812,38 @@ impl Parser {
         if !(1..=26).contains(&tbits) || !(1..=24).contains(&lbits) {
             return Err(corrupt("bad table size"));
         }
+        let ncl = r.u32().ok_or_else(|| corrupt("no clusters"))? as usize;
+        let clusters = Clusters::from_bytes(r.take(ncl).ok_or_else(|| corrupt("truncated clusters"))?)?;
         let tlen = (1usize << tbits) * MOVES;
-        let llen = (1usize << lbits) * nlabels;
-        if r.b.len() - r.at != 2 * (tlen + llen) {
-            return Err(corrupt("weight tables do not match their declared size"));
-        }
         let trans = r.i16s(tlen).ok_or_else(|| corrupt("truncated weights"))?;
-        let lab = r.i16s(llen).ok_or_else(|| corrupt("truncated weights"))?;
+        let nrows = r.u32().ok_or_else(|| corrupt("no relation row count"))? as usize;
+        if nrows > (1usize << lbits) || nrows * 4 > r.b.len() - r.at {
+            return Err(corrupt("bad relation row count"));
+        }
+        let mut rows = Vec::with_capacity(nrows);
+        let mut last: Option<u32> = None;
+        for _ in 0..nrows {
+            let row = r.u32().ok_or_else(|| corrupt("truncated relation rows"))?;
+            if row as usize >= (1usize << lbits) || last.is_some_and(|l| row <= l) {
+                return Err(corrupt("relation rows out of order or range"));
+            }
+            last = Some(row);
+            let len = r.u8().ok_or_else(|| corrupt("truncated relation rows"))? as usize;
+            let mut ws = Vec::with_capacity(len);
+            for _ in 0..len {
+                let l = r.u8().ok_or_else(|| corrupt("truncated relation rows"))?;
+                if l as usize >= nlabels {
+                    return Err(corrupt("relation weight for an unknown relation"));
+                }
+                let w = r.u16().ok_or_else(|| corrupt("truncated relation rows"))?;
+                ws.push((u32::from(l) << 16) | u32::from(w));
+            }
+            rows.push((row, ws));
+        }
+        if r.at != r.b.len() {
+            return Err(corrupt("trailing bytes"));
+        }
+        let lab = SparseRows::from_rows(rows);
         Ok(Parser {
             labels,
             root,
@@ -706,12 +852,13 @@ impl Parser {
             lbits,
             trans,
             lab,
+            clusters,
         })
     }
 
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut p = Vec::with_capacity(2 * (self.trans.len() + self.lab.len()) + 1024);
+        let mut p = Vec::with_capacity(2 * self.trans.len() + 3 * self.lab.weights.len() + 1024);
         p.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
         for l in &self.labels {
             p.extend_from_slice(&(l.len() as u16).to_le_bytes());
@@ -721,8 +868,21 @@ impl Parser {
         p.extend_from_slice(&self.fallback.to_le_bytes());
         p.push(self.tbits);
         p.push(self.lbits);
-        for w in self.trans.iter().chain(&self.lab) {
+        let clusters = self.clusters.to_bytes();
+        p.extend_from_slice(&(clusters.len() as u32).to_le_bytes());
+        p.extend_from_slice(&clusters);
+        for w in &self.trans {
             p.extend_from_slice(&w.to_le_bytes());
+        }
+        let rows = self.lab.rows();
+        p.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+        for (r, ws) in rows {
+            p.extend_from_slice(&r.to_le_bytes());
+            p.push(ws.len() as u8);
+            for &w in ws {
+                p.push((w >> 16) as u8);
+                p.extend_from_slice(&(w as u16).to_le_bytes());
+            }
         }
         model_file::write(KIND, VERSION, &p)
     }
@@ -759,7 +919,7 @@ impl Parser {
         if n == 0 {
             return;
         }
-        let atoms = Atoms::new(words, upos, xpos);
+        let atoms = Atoms::new(words, upos, xpos, &self.clusters);
         let mut st = State::new(n);
         let mut f = [0u64; NT];
         let mut lf = [0u64; NL];
@@ -821,12 +981,10 @@ impl Parser {
     }
 
     fn label_scores(&self, f: &[u64; NL], s: &mut [i32]) {
-        let l = self.labels.len();
         s.iter_mut().for_each(|x| *x = 0);
         for &h in f {
-            let r = row(h, self.lbits) * l;
-            for (x, w) in s.iter_mut().zip(&self.lab[r..r + l]) {
-                *x += *w as i32;
+            for &p in self.lab.row(row(h, self.lbits)) {
+                s[(p >> 16) as usize] += i32::from(p as u16 as i16);
             }
         }
     }
@@ -1112,11 +1270,16 @@ pub fn train_with(
         let glabel = s
             .labels
             .iter()
-            .map(|l| {
-                *index.entry(l.clone()).or_insert_with(|| {
+            .map(|l| match index.get(l) {
+                Some(&i) => i,
+                // The model format holds at most 255 relations; rarer ones past that become
+                // the fallback relation (id 1).
+                None if labels.len() >= 255 => 1,
+                None => {
                     labels.push(l.clone());
+                    index.insert(l.clone(), (labels.len() - 1) as u16);
                     (labels.len() - 1) as u16
-                })
+                }
             })
             .collect();
         let gold: Vec<u32> = heads
@@ -1133,7 +1296,7 @@ pub fn train_with(
         let upos: Vec<&str> = s.upos.iter().map(String::as_str).collect();
         let xpos: Vec<&str> = s.xpos.iter().map(String::as_str).collect();
         data.push(Prepared {
-            atoms: Atoms::new(&words, &upos, &xpos),
+            atoms: Atoms::new(&words, &upos, &xpos, &config.clusters),
             n,
             gold,
             glabel,
@@ -1165,7 +1328,8 @@ pub fn train_with(
         tbits,
         lbits,
         trans: tw.quantize(c),
-        lab: lw.quantize(c),
+        lab: SparseRows::from_dense(&lw.quantize(c), nl),
+        clusters: config.clusters.clone(),
     };
     for epoch in 0..config.epochs {
         for i in (1..order.len()).rev() {
@@ -1295,7 +1459,7 @@ mod tests {
             }
         }
         let g = Prepared {
-            atoms: Atoms::new(&words, &[], &[]),
+            atoms: Atoms::new(&words, &[], &[], &Clusters::default()),
             n,
             gold,
             glabel: vec![0; n],

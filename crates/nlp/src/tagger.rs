@@ -31,10 +31,11 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::str::FromStr;
 
+use crate::clusters::{Clusters, MAX_LEVELS};
 use crate::model_file::{self, ModelError};
 
 /// The format version of `TAGR` model files.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 3;
 const KIND: &[u8; 4] = b"TAGR";
 
 /// The 17 universal part-of-speech tags of Universal Dependencies.
@@ -179,7 +180,7 @@ impl TrainSentence {
 }
 
 /// Training settings.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrainConfig {
     /// Passes over the training sentences.
     pub epochs: u32,
@@ -191,6 +192,8 @@ pub struct TrainConfig {
     pub dict_min_count: u32,
     /// …with one label at least this share of the time.
     pub dict_min_ratio: f64,
+    /// Word clusters whose classes become features (stored in the model; empty: none).
+    pub clusters: Clusters,
 }
 
 impl Default for TrainConfig {
@@ -201,6 +204,7 @@ impl Default for TrainConfig {
             min_feature_count: 2,
             dict_min_count: 20,
             dict_min_ratio: 0.995,
+            clusters: Clusters::default(),
         }
     }
 }
@@ -238,6 +242,8 @@ pub struct Tagger {
     dict: HashMap<u64, u8, IdHash>,
     /// Lowercased form hash → ambiguity class.
     classes: HashMap<u64, u16, IdHash>,
+    /// Word clusters (features of every word).
+    clusters: Clusters,
     /// Open-addressing feature table: key (0 = empty) and packed `start << 8 | len` into
     /// `weights`, side by side so that a probe costs one cache miss.
     slots: Vec<(u64, u32)>,
@@ -320,6 +326,11 @@ pub(crate) struct WordInfo {
     flags: u8,
     /// The word's ambiguity class: which labels it took in training (`NO_CLASS` when unseen).
     amb: u16,
+    /// The word's cluster at each level (`clusters::NONE` when unknown).
+    cl: [u16; MAX_LEVELS],
+    /// How often the word is capitalized inside sentences of the clusters' text
+    /// (`clusters::cap_bucket`).
+    cap: u8,
 }
 
 const NO_CLASS: u16 = u16::MAX;
@@ -436,13 +447,15 @@ impl WordInfo {
             tail: h,
             flags: 0,
             amb: PAD_CLASS,
+            cl: [PAD_CLASS; MAX_LEVELS],
+            cap: 7,
         }
     }
 }
 
 /// Features that depend on the words only; the label-history ones follow, then those of words
 /// without an ambiguity class (rare or unseen in training).
-const N_STATIC: usize = 34;
+const N_STATIC: usize = 44;
 const N_HISTORY: usize = 8;
 const N_FEATURES: usize = N_STATIC + N_HISTORY + 7;
 
@@ -496,6 +509,19 @@ fn features(info: &[WordInfo], i: usize, p1: u8, p2: u8, out: &mut [u64; N_FEATU
     // Sentence-initial capitals say little about proper nouns.
     out[32] = f2(32, u64::from(w.flags), u64::from(i == 0));
     out[33] = f2(33, u64::from(w.flags), u64::from(n1.flags));
+    // Word clusters: the word at every level, its neighbours at the middle and finest.
+    out[34] = f1(70, u64::from(w.cl[0]));
+    out[35] = f1(71, u64::from(w.cl[1]));
+    out[36] = f1(72, u64::from(w.cl[2]));
+    out[37] = f1(73, u64::from(m1.cl[1]));
+    out[38] = f1(74, u64::from(n1.cl[1]));
+    out[39] = f1(75, u64::from(n1.cl[2]));
+    out[40] = f2(76, u64::from(w.cl[2]), u64::from(w.flags & CAP));
+    // How often the word is capitalized mid-sentence in running text: NNP or NN?
+    let initial = u64::from(i == 0) << 8;
+    out[41] = f2(81, u64::from(w.cap), u64::from(w.flags & (CAP | ALLCAPS)));
+    out[42] = f2(82, u64::from(w.cap), u64::from(w.flags & CAP) | initial);
+    out[43] = f2(83, u64::from(n1.cap), u64::from(n1.flags & CAP));
     // Label-history features.
     let (p1, p2) = (u64::from(p1), u64::from(p2));
     let h = N_STATIC;
@@ -548,13 +574,19 @@ fn right_features(info: &[WordInfo], labels: &[u8], i: usize, out: &mut [u64; N_
     out[5] = f2(65, r1, w.suf[2]);
 }
 
-fn fill_info(words: &[&str], classes: &HashMap<u64, u16, IdHash>, info: &mut Vec<WordInfo>) {
+fn fill_info(
+    words: &[&str],
+    classes: &HashMap<u64, u16, IdHash>,
+    clusters: &Clusters,
+    info: &mut Vec<WordInfo>,
+) {
     info.clear();
     info.push(WordInfo::pad(1));
     info.push(WordInfo::pad(2));
     info.extend(words.iter().map(|w| {
         let mut i = WordInfo::new(w);
         i.amb = classes.get(&i.lower).copied().unwrap_or(NO_CLASS);
+        (i.cl, i.cap) = clusters.entry_hash(i.lower);
         i
     }));
     info.push(WordInfo::pad(3));
@@ -601,7 +633,7 @@ impl Tagger {
                 Err(_) => &mut fresh,
             };
             let nl = self.labels.len();
-            fill_info(words, &self.classes, &mut sc.info);
+            fill_info(words, &self.classes, &self.clusters, &mut sc.info);
             sc.scores.clear();
             sc.scores.resize(words.len() * nl, 0);
             sc.first.clear();
@@ -698,6 +730,7 @@ impl Tagger {
         scale: f32,
         dict: HashMap<u64, u8, IdHash>,
         classes: HashMap<u64, u16, IdHash>,
+        clusters: Clusters,
         rows: Vec<(u64, Vec<u32>)>,
     ) -> Tagger {
         let cap = (rows.len() * 2).next_power_of_two().max(16);
@@ -718,6 +751,7 @@ impl Tagger {
             scale,
             dict,
             classes,
+            clusters,
             slots,
             weights,
         }
@@ -767,6 +801,9 @@ impl Tagger {
                 p.extend_from_slice(&(w as u16).to_le_bytes());
             }
         }
+        let clusters = self.clusters.to_bytes();
+        put_u32(&mut p, clusters.len() as u32);
+        p.extend_from_slice(&clusters);
         model_file::write(KIND, VERSION, &p)
     }
 
@@ -829,13 +866,17 @@ impl Tagger {
             }
             rows.push((k, row));
         }
+        let ncl = r.u32()? as usize;
+        let clusters = Clusters::from_bytes(r.take(ncl)?)?;
         if r.at != payload.len() {
             return Err(ModelError::Corrupt(format!(
                 "{} trailing bytes",
                 payload.len() - r.at
             )));
         }
-        Ok(Tagger::build(xpos, labels, scale, dict, classes, rows))
+        Ok(Tagger::build(
+            xpos, labels, scale, dict, classes, clusters, rows,
+        ))
     }
 }
 
@@ -1140,7 +1181,7 @@ pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Tagger, Trai
         .map(|(s, g)| {
             let words: Vec<&str> = s.words[..g.len()].iter().map(String::as_str).collect();
             let mut v = Vec::new();
-            fill_info(&words, &classes, &mut v);
+            fill_info(&words, &classes, &config.clusters, &mut v);
             v
         })
         .collect();
@@ -1330,7 +1371,15 @@ pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Tagger, Trai
         labels.push((0, Upos::X));
     }
     (
-        Tagger::build(xpos, labels, scale, dict, classes, rows),
+        Tagger::build(
+            xpos,
+            labels,
+            scale,
+            dict,
+            classes,
+            config.clusters.clone(),
+            rows,
+        ),
         report,
     )
 }
@@ -1372,7 +1421,12 @@ mod tests {
     #[test]
     fn features_differ_by_template_and_context() {
         let mut v = Vec::new();
-        fill_info(&["the", "the", "the"], &HashMap::default(), &mut v);
+        fill_info(
+            &["the", "the", "the"],
+            &HashMap::default(),
+            &Clusters::default(),
+            &mut v,
+        );
         let mut a = [0u64; N_FEATURES];
         let n = features(&v, 1, 3, 4, &mut a);
         assert_eq!(

@@ -564,13 +564,77 @@ pub fn read_re3d(dir: &Path) -> anyhow::Result<(Vec<TrainSentence>, Re3dStats)> 
     Ok((out, stats))
 }
 
+/// Place names for the recognizer's gazetteer from GeoNames under `geo`: the name and ASCII
+/// name of every place in `cities15000.txt` and of every first-level region in
+/// `admin1CodesASCII.txt`, tokenized like dyad's tokenizer (hyphens split) and lowercased. A
+/// one-word name that running text mostly writes in lower case (`clusters`' capitalization
+/// class 0 or 1: "mobile", "split", "bath") is left out. Empty when the folder is missing.
+pub fn read_places(
+    geo: &Path,
+    clusters: &dyad_nlp::clusters::Clusters,
+) -> anyhow::Result<Vec<String>> {
+    let mut out = std::collections::BTreeSet::new();
+    for (file, cols) in [
+        ("cities15000.txt", [1usize, 2]),
+        ("admin1CodesASCII.txt", [1, 2]),
+    ] {
+        let path = geo.join(file);
+        if !path.exists() {
+            continue;
+        }
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        for line in text.lines() {
+            let fields: Vec<&str> = line.split('\t').collect();
+            for &c in &cols {
+                let Some(name) = fields.get(c) else {
+                    continue;
+                };
+                let mut tokens = Vec::new();
+                for w in name.split_whitespace() {
+                    for (k, part) in w.split('-').enumerate() {
+                        if k > 0 {
+                            tokens.push("-".to_string());
+                        }
+                        if !part.is_empty() {
+                            tokens.push(part.to_lowercase());
+                        }
+                    }
+                }
+                if tokens.is_empty()
+                    || tokens.len() > 6
+                    || !tokens[0].chars().next().is_some_and(char::is_alphabetic)
+                {
+                    continue;
+                }
+                if tokens.len() == 1 {
+                    let cap = clusters
+                        .entry_hash(dyad_nlp::clusters::lower_hash(&tokens[0]))
+                        .1;
+                    if cap <= 1 || tokens[0].chars().count() < 3 {
+                        continue;
+                    }
+                }
+                let phrase = tokens.join(" ");
+                if phrase.len() < 256 {
+                    out.insert(phrase);
+                }
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
 /// The corpus files under `shared`.
 struct Files {
     gum_train: PathBuf,
+    gum_dev: PathBuf,
+    wnut_more: [PathBuf; 2],
     re3d: PathBuf,
     wnut: PathBuf,
     uner_dev: PathBuf,
     ewt_train: PathBuf,
+    geo: PathBuf,
     news: Vec<PathBuf>,
 }
 
@@ -580,10 +644,16 @@ impl Files {
         let n = shared.join("news");
         Files {
             gum_train: c.join("ud_english_gum/en_gum-ud-train.conllu"),
+            gum_dev: c.join("ud_english_gum/en_gum-ud-dev.conllu"),
+            wnut_more: [
+                c.join("wnut17/emerging.dev.conll"),
+                c.join("wnut17/emerging.test.annotated"),
+            ],
             re3d: c.join("re3d"),
             wnut: c.join("wnut17/wnut17train.conll"),
             uner_dev: c.join("uner_english_ewt/en_ewt-ud-dev.iob2"),
             ewt_train: c.join("ud_english_ewt/en_ewt-ud-train.conllu"),
+            geo: shared.join("geo"),
             news: [
                 "wikinews_2019_2020.jsonl",
                 "whitehouse_2021_2022.jsonl",
@@ -645,6 +715,14 @@ pub struct Setup {
     /// Score the held-out half document by document ([`Ner::entities_doc`], as the pipeline
     /// decodes) rather than sentence by sentence. Decoding only; training is the same.
     pub doc_level: bool,
+    /// Word-cluster features.
+    pub clusters: bool,
+    /// Also train on GUM dev (commercially usable genres).
+    pub gum_dev: bool,
+    /// Place names from GeoNames as gazetteer features.
+    pub geo: bool,
+    /// Also train on WNUT-17 dev and test.
+    pub wnut_more: bool,
     /// Perceptron settings (an empty lexicon is built from the data).
     pub config: TrainConfig,
 }
@@ -659,6 +737,10 @@ impl Default for Setup {
             news_lexicon: false,
             pos: false,
             doc_level: true,
+            clusters: true,
+            gum_dev: true,
+            geo: true,
+            wnut_more: false,
             config: TrainConfig::default(),
         }
     }
@@ -691,6 +773,14 @@ pub struct Sources {
     ud_counts: ner::LexiconBuilder,
     /// `ud_counts` plus capitalization in the news texts.
     news_counts: ner::LexiconBuilder,
+    /// Word clusters ([`super::clusters::load_default`]).
+    clusters: dyad_nlp::clusters::Clusters,
+    /// Place names from GeoNames ([`read_places`]).
+    places: Vec<String>,
+    /// GUM dev, commercially usable genres.
+    gum_dev: Vec<TrainSentence>,
+    /// WNUT-17 dev and test.
+    wnut_more: Vec<TrainSentence>,
     /// Per-source summary lines.
     pub summary: String,
 }
@@ -704,8 +794,17 @@ impl Sources {
         let mut gum_clean = read_gum_with(&f.gum_train, crate::eval::commercially_usable, true)?;
         let (mut re3d, st) = read_re3d(&f.re3d)?;
         let mut wnut = read_iob2(&f.wnut)?;
+        let mut gum_dev = read_gum(&f.gum_dev, crate::eval::commercially_usable)?;
+        let mut wnut_more = read_iob2(&f.wnut_more[0])?;
+        wnut_more.extend(read_iob2(&f.wnut_more[1])?);
         let mut dev = read_iob2_docs(&f.uner_dev)?;
+        let clusters = super::clusters::load_default()?;
+        let places = read_places(&f.geo, &clusters)?;
         let mut summary = String::new();
+        summary.push_str(&format!(
+            "geonames places (cities15000 + admin1, single words mostly lowercase in running text dropped): {}\n",
+            places.len()
+        ));
         let mut line = |name: &str, s: &[TrainSentence]| {
             let (n, w, e) = count(s);
             summary.push_str(&format!("{name}: {n} sentences, {w} words, {e} entities\n"));
@@ -721,13 +820,22 @@ impl Sources {
             &re3d,
         );
         line("wnut17 train", &wnut);
+        line("gum dev (commercial genres)", &gum_dev);
+        line("wnut17 dev + test", &wnut_more);
         line(
             &format!("uner-ewt dev ({} documents)", dev.len()),
             &dev.concat(),
         );
         if pos {
             let tagger = embedded_tagger()?;
-            for set in [&mut gum, &mut gum_clean, &mut re3d, &mut wnut] {
+            for set in [
+                &mut gum,
+                &mut gum_clean,
+                &mut re3d,
+                &mut wnut,
+                &mut gum_dev,
+                &mut wnut_more,
+            ] {
                 tag_all(&tagger, set);
             }
             for d in &mut dev {
@@ -789,6 +897,10 @@ impl Sources {
             dev,
             ud_counts,
             news_counts,
+            clusters,
+            places,
+            gum_dev,
+            wnut_more,
             summary,
         })
     }
@@ -823,6 +935,12 @@ impl Sources {
         });
         all.extend_from_slice(&self.re3d);
         all.extend_from_slice(&self.wnut);
+        if setup.gum_dev {
+            all.extend_from_slice(&self.gum_dev);
+        }
+        if setup.wnut_more {
+            all.extend_from_slice(&self.wnut_more);
+        }
         let dev = self.dev(setup.dev);
         for _ in 0..setup.dev_copies {
             all.extend_from_slice(&dev);
@@ -858,6 +976,12 @@ impl Sources {
         let mut config = setup.config.clone();
         if config.lexicon.is_empty() {
             config.lexicon = self.lexicon(setup, &data);
+        }
+        if setup.clusters {
+            config.lexicon.clusters = self.clusters.clone();
+        }
+        if setup.geo {
+            config.lexicon.places = self.places.clone();
         }
         let (n, w, e) = count(&data);
         let (model, tr) = ner::train(&data, &config);

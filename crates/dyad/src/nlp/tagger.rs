@@ -81,7 +81,11 @@ pub(crate) fn to_train(s: &Sentence) -> TrainSentence {
 
 /// Trains with the default settings; see [`train_with`].
 pub fn train(train: &[PathBuf], dev: Option<&Path>, out: &Path) -> anyhow::Result<String> {
-    train_with(train, dev, out, &TrainConfig::default())
+    let config = TrainConfig {
+        clusters: super::clusters::load_default()?,
+        ..TrainConfig::default()
+    };
+    train_with(train, dev, out, &config)
 }
 
 /// Trains the tagger on `train` (CoNLL-U, commercially usable documents only), writes it to

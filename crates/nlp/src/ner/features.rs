@@ -3,9 +3,10 @@
 //! Word-level values (lowercase form, shape, affixes) are hashed once per word; a feature is the
 //! hash of a template number and those values, so no string is built per feature.
 
-use std::collections::HashMap;
 
 use super::gazetteer::{Gaz, Gazetteer, KINDS};
+use super::Lexicon;
+use crate::clusters::{self, MAX_LEVELS};
 
 /// Per-sentence scratch space, reused across words.
 #[derive(Debug, Default)]
@@ -24,6 +25,8 @@ pub(crate) struct Scratch {
     /// Start and end (exclusive) of the run of capitalized words (joined by `of`/`&`) holding
     /// each word; `(i, i)` for a word outside every run.
     run: Vec<(usize, usize)>,
+    /// Word cluster per level ([`clusters::NONE`]: unknown).
+    cl: Vec<[u16; MAX_LEVELS]>,
 }
 
 /// The lexicon key of a word: lowercase, digits as `0`.
@@ -116,7 +119,11 @@ fn shape(w: &str, out: &mut String) {
 
 impl Scratch {
     /// Fills the per-word values for `words`.
-    pub(crate) fn prepare(&mut self, gaz: &Gazetteer, lex: &HashMap<String, u8>, words: &[&str]) {
+    pub(crate) fn prepare(&mut self, gaz: &Gazetteer, lexicon: &Lexicon, words: &[&str]) {
+        let lex = &lexicon.classes;
+        self.cl.clear();
+        self.cl
+            .extend(words.iter().map(|w| lexicon.clusters.get(w)));
         let n = words.len();
         self.lower.resize_with(n, String::new);
         self.low_h.clear();
@@ -298,6 +305,20 @@ impl Scratch {
                 u64::from(self.caps.get(i + 1).copied().unwrap_or(9)),
             ),
         );
+        let cl = |j: isize, l: usize| -> u64 {
+            if j < 0 || j as usize >= n {
+                u64::from(clusters::NONE) + 1
+            } else {
+                u64::from(self.cl[j as usize][l])
+            }
+        };
+        push(90, cl(ii, 0));
+        push(91, cl(ii, 1));
+        push(92, cl(ii, 2));
+        push(93, cl(ii - 1, 1));
+        push(94, cl(ii + 1, 1));
+        push(95, mix(cl(ii, 2), caps));
+        push(96, mix(cl(ii - 1, 1), cl(ii, 1)));
         push(53, gz(ii - 1));
         push(54, gz(ii + 1));
         push(55, mix(gz(ii - 1), caps));

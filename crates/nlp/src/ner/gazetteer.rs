@@ -29,10 +29,13 @@ pub(crate) enum Gaz {
     OrgWord = 6,
     /// A word that often ends or heads a place name ("Street", "River", "County").
     PlaceWord = 7,
+    /// A populated place or first-level region from an external gazetteer (stored in the
+    /// model, see [`super::Lexicon::places`]).
+    City = 8,
 }
 
 /// Number of [`Gaz`] kinds.
-pub(crate) const KINDS: usize = 8;
+pub(crate) const KINDS: usize = 9;
 
 const ORG_WORDS: &str = "Inc.|Inc|Corp.|Corp|Corporation|Co.|Company|Ltd.|Ltd|LLC|L.L.C.|PLC|plc|\
 Group|Holdings|Partners|Bank|Airlines|Airways|Motors|Industries|Systems|Technologies|Services|\
@@ -158,7 +161,7 @@ Nancy|Mitch|Bernie|Elizabeth|Antony|Lloyd|Jake|Ursula|Josep|Charles|Abdel|Abu|Ha
 #[derive(Debug, Clone)]
 pub(crate) struct Gazetteer {
     /// Lowercased phrase (words joined by a space) to its kinds, as a bit set.
-    phrases: HashMap<String, u8>,
+    phrases: HashMap<String, u16>,
     /// Lowercased first word to the longest phrase length starting with it.
     first: HashMap<String, usize>,
 }
@@ -195,7 +198,8 @@ impl Gazetteer {
         g
     }
 
-    fn add(&mut self, entry: &str, kind: Gaz) {
+    /// Adds an entry: PTB tokens separated by spaces.
+    pub(crate) fn add(&mut self, entry: &str, kind: Gaz) {
         let words: Vec<String> = entry.split_whitespace().map(str::to_lowercase).collect();
         if words.is_empty() {
             return;
@@ -226,7 +230,7 @@ impl Gazetteer {
             let Some(&max) = self.first.get(lower[i].as_str()) else {
                 continue;
             };
-            let mut seen = 0u8;
+            let mut seen = 0u16;
             let max = max.min(lower.len() - i);
             for len in (1..=max).rev() {
                 key.clear();
@@ -241,7 +245,7 @@ impl Gazetteer {
                 };
                 let new = kinds & !seen;
                 seen |= kinds;
-                for k in 0..KINDS as u8 {
+                for k in 0..KINDS as u16 {
                     if new & (1 << k) == 0 {
                         continue;
                     }
@@ -273,4 +277,5 @@ const KIND_ORDER: [Gaz; KINDS] = [
     Gaz::First,
     Gaz::OrgWord,
     Gaz::PlaceWord,
+    Gaz::City,
 ];
