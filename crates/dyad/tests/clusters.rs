@@ -31,7 +31,10 @@ fn words_of_one_kind_share_a_class() {
 fn capitalization_classes_tell_names_from_words() {
     let c = clusters();
     let cap = |w: &str| c.entry_hash(lower_hash(w)).1;
-    assert!(cap("weapons") <= 1, "a common noun is mostly lower case mid-sentence");
+    assert!(
+        cap("weapons") <= 1,
+        "a common noun is mostly lower case mid-sentence"
+    );
     assert!(cap("economy") <= 1);
     assert_eq!(cap("Ukraine"), 4, "a name is capitalized");
     assert_eq!(cap("qwzxv-not-a-word"), CAP_UNKNOWN);

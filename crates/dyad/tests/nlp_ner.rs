@@ -116,7 +116,11 @@ fn tune_on_dev_halves() {
     }
     let shared = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
     let grid = std::env::var("DYAD_NER_TUNE").unwrap();
-    let sources = Sources::load(shared, !matches!(grid.as_str(), "2" | "3" | "4" | "5" | "6" | "7" | "8")).unwrap();
+    let sources = Sources::load(
+        shared,
+        !matches!(grid.as_str(), "2" | "3" | "4" | "5" | "6" | "7" | "8"),
+    )
+    .unwrap();
     println!("{}", sources.summary);
     let base = Setup::default();
     let with = |f: &dyn Fn(&mut Setup)| {
@@ -133,10 +137,13 @@ fn tune_on_dev_halves() {
         "7" => vec![
             ("shipped settings", base.clone()),
             ("no geonames", with(&|s| s.geo = false)),
-            ("no geonames, no gum dev", with(&|s| {
-                s.geo = false;
-                s.gum_dev = false;
-            })),
+            (
+                "no geonames, no gum dev",
+                with(&|s| {
+                    s.geo = false;
+                    s.gum_dev = false;
+                }),
+            ),
         ],
         "8" => vec![
             ("copies 3", with(&|s| s.dev_copies = 3)),
@@ -219,7 +226,8 @@ fn print_dev_half_errors() {
                 .iter()
                 .map(|e| (e.start, e.end, e.label.as_str()))
                 .collect();
-            let span = |e: &(usize, usize, &str)| format!("{}:{}", e.2, s.words[e.0..e.1].join(" "));
+            let span =
+                |e: &(usize, usize, &str)| format!("{}:{}", e.2, s.words[e.0..e.1].join(" "));
             let missed: Vec<String> = g.iter().filter(|e| !f.contains(e)).map(span).collect();
             let wrong: Vec<String> = f.iter().filter(|e| !g.contains(e)).map(span).collect();
             if !missed.is_empty() || !wrong.is_empty() {

@@ -691,6 +691,20 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Corrupted bytes give an error or a clustering, never a panic.
+        #[test]
+        fn corrupt_bytes_never_panic(at in 0usize..4096, byte in proptest::prelude::any::<u8>(), cut in 0usize..4096) {
+            let config = TrainConfig { branching: vec![3, 2], iterations: 2, min_count: 1 };
+            let mut bytes = train(&toy(), &config).0.to_bytes();
+            let at = at % bytes.len();
+            bytes[at] = byte;
+            let cut = cut % (bytes.len() + 1);
+            let _ = Clusters::from_bytes(&bytes[..cut]);
+            let _ = Clusters::from_bytes(&bytes);
+        }
+    }
+
     #[test]
     fn the_objective_never_falls() {
         let config = TrainConfig {

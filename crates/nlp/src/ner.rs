@@ -460,6 +460,17 @@ impl Table {
         (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
     }
 
+    /// Loads the first slot of every key in a branch-free loop, so that the cache misses
+    /// overlap instead of waiting on each probe in turn (a software prefetch without `unsafe`).
+    #[inline]
+    fn touch(&self, keys: &[u64]) {
+        let mut t = 0u64;
+        for &k in keys {
+            t ^= self.keys[self.slot(k)];
+        }
+        std::hint::black_box(t);
+    }
+
     #[inline]
     fn get(&self, k: u64) -> Option<usize> {
         let mask = self.keys.len() - 1;
@@ -696,6 +707,7 @@ impl Ner {
             feats.clear();
             scratch.features(i, &mut feats);
             acc = [0; NT];
+            self.table.touch(&feats);
             for &f in &feats {
                 if let Some(r) = self.table.get(f) {
                     let row = &self.weights[r * NT..(r + 1) * NT];

@@ -44,10 +44,11 @@
 
 use crate::clusters::Clusters;
 use crate::model_file::{self, ModelError};
+use std::collections::HashMap;
 use std::fmt;
 
 /// The format version of `parser.bin`.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 3;
 const KIND: &[u8; 4] = b"PARS";
 
 /// The relation of the root word.
@@ -107,8 +108,7 @@ impl TrainSentence {
 pub struct TrainConfig {
     /// The transition weight table has `2^transition_bits` rows of three weights.
     pub transition_bits: u8,
-    /// The label weights are hashed into `2^label_bits` rows of one weight per relation (only
-    /// non-zero weights are stored in the model).
+    /// The label weight table has `2^label_bits` rows of one weight per relation.
     pub label_bits: u8,
     /// Passes over the training sentences.
     pub epochs: u32,
@@ -190,89 +190,10 @@ pub struct Parser {
     tbits: u8,
     lbits: u8,
     trans: Vec<i16>,
-    lab: SparseRows,
+    lab: Vec<i16>,
     clusters: Clusters,
-}
-
-/// The relation weights: only the non-zero weights of each hashed row, found through an
-/// open-addressing index. With `2^label_bits` rows most rows are empty and most non-empty rows
-/// hold a few relations, so this is far smaller (and touches fewer cache lines) than a dense
-/// table of one weight per relation per row.
-#[derive(Clone, PartialEq, Default)]
-struct SparseRows {
-    /// `(row + 1, start << 8 | len)`; row 0 marks an empty slot.
-    slots: Vec<(u32, u32)>,
-    /// Packed `label << 16 | (weight as u16)`.
-    weights: Vec<u32>,
-}
-
-impl SparseRows {
-    /// From a dense table of `width` weights per row.
-    fn from_dense(dense: &[i16], width: usize) -> SparseRows {
-        let rows = dense.len() / width.max(1);
-        let mut kept: Vec<(u32, Vec<u32>)> = Vec::new();
-        for r in 0..rows {
-            let row: Vec<u32> = dense[r * width..(r + 1) * width]
-                .iter()
-                .enumerate()
-                .filter(|(_, &w)| w != 0)
-                .map(|(l, &w)| ((l as u32) << 16) | u32::from(w as u16))
-                .collect();
-            if !row.is_empty() {
-                kept.push((r as u32, row));
-            }
-        }
-        SparseRows::from_rows(kept)
-    }
-
-    fn from_rows(rows: Vec<(u32, Vec<u32>)>) -> SparseRows {
-        let cap = (rows.len() * 2).next_power_of_two().max(16);
-        let mut slots = vec![(0u32, 0u32); cap];
-        let mut weights = Vec::with_capacity(rows.iter().map(|r| r.1.len()).sum());
-        for (r, row) in rows {
-            let key = r + 1;
-            let mut slot = (key.wrapping_mul(0x9E37_79B9) as usize) & (cap - 1);
-            while slots[slot].0 != 0 {
-                slot = (slot + 1) & (cap - 1);
-            }
-            slots[slot] = (key, ((weights.len() as u32) << 8) | row.len() as u32);
-            weights.extend_from_slice(&row);
-        }
-        SparseRows { slots, weights }
-    }
-
-    #[inline]
-    fn row(&self, r: usize) -> &[u32] {
-        let key = r as u32 + 1;
-        let mask = self.slots.len() - 1;
-        let mut slot = (key.wrapping_mul(0x9E37_79B9) as usize) & mask;
-        loop {
-            let (k, m) = self.slots[slot];
-            if k == key {
-                let (start, len) = ((m >> 8) as usize, (m & 0xff) as usize);
-                return &self.weights[start..start + len];
-            }
-            if k == 0 {
-                return &[];
-            }
-            slot = (slot + 1) & mask;
-        }
-    }
-
-    /// Rows in ascending order with their packed weights.
-    fn rows(&self) -> Vec<(u32, &[u32])> {
-        let mut out: Vec<(u32, &[u32])> = self
-            .slots
-            .iter()
-            .filter(|s| s.0 != 0)
-            .map(|&(k, m)| {
-                let (start, len) = ((m >> 8) as usize, (m & 0xff) as usize);
-                (k - 1, &self.weights[start..start + len])
-            })
-            .collect();
-        out.sort_unstable_by_key(|r| r.0);
-        out
-    }
+    /// Lowercased word hash → hash of the set of Penn tags the tagger gave it in training.
+    amb: HashMap<u64, u64>,
 }
 
 impl fmt::Debug for Parser {
@@ -281,6 +202,8 @@ impl fmt::Debug for Parser {
             .field("labels", &self.labels.len())
             .field("transition_bits", &self.tbits)
             .field("label_bits", &self.lbits)
+            .field("clusters", &self.clusters.len())
+            .field("ambiguity_classes", &self.amb.len())
             .finish_non_exhaustive()
     }
 }
@@ -367,10 +290,18 @@ struct Atoms {
     h: Vec<u64>,
     /// Word cluster at the coarse, middle and fine level.
     c: [Vec<u64>; 3],
+    /// Ambiguity class: the set of tags the word took in training (3 when unknown).
+    a: Vec<u64>,
 }
 
 impl Atoms {
-    fn new(words: &[&str], upos: &[&str], xpos: &[&str], clusters: &Clusters) -> Atoms {
+    fn new(
+        words: &[&str],
+        upos: &[&str],
+        xpos: &[&str],
+        clusters: &Clusters,
+        amb: &HashMap<u64, u64>,
+    ) -> Atoms {
         let n = words.len();
         let mut a = Atoms {
             w: Vec::with_capacity(n + 1),
@@ -379,13 +310,16 @@ impl Atoms {
             x: Vec::with_capacity(n + 1),
             h: Vec::with_capacity(n + 1),
             c: std::array::from_fn(|_| Vec::with_capacity(n + 1)),
+            a: Vec::with_capacity(n + 1),
         };
         for (i, w) in words.iter().enumerate() {
             let cl = clusters.get(w);
             for (l, c) in a.c.iter_mut().enumerate() {
                 c.push(mix(u64::from(cl[l]) + 0x00c1_0000 * (l as u64 + 1), 5) | 1);
             }
-            a.w.push(str_hash(w, true));
+            let wh = str_hash(w, true);
+            a.w.push(wh);
+            a.a.push(amb.get(&wh).copied().unwrap_or(3));
             a.x.push(suffix_hash(w));
             a.h.push(shape_hash(w));
             a.u.push(str_hash(upos.get(i).copied().unwrap_or("_"), false));
@@ -399,6 +333,7 @@ impl Atoms {
         for c in &mut a.c {
             c.push(2);
         }
+        a.a.push(2);
         a
     }
 }
@@ -525,8 +460,8 @@ impl State {
 // ---------------------------------------------------------------------------------------------
 // Features.
 
-const NT: usize = 116;
-const NL: usize = 49;
+const NT: usize = 131;
+const NL: usize = 47;
 
 /// Fills `f` with the transition features of the state.
 fn trans_features(st: &State, a: &Atoms, f: &mut [u64; NT]) {
@@ -697,6 +632,23 @@ fn trans_features(st: &State, a: &Atoms, f: &mut [u64; NT]) {
     ft!(c1[s0], b0p);
     ft!(s0p, c1[b0]);
     ft!(c0[s1], c0[s0], c0[b0]);
+    ft!(c1[s2]);
+    ft!(c1[b2]);
+    ft!(c1[s0l], s0p);
+    ft!(c1[s0r], s0p);
+    ft!(c1[b0l], b0p);
+    ft!(c2[s0], c2[b0]);
+    ft!(c1[s0], c1[b0], c1[b1]);
+    ft!(c1[s1], s0p, b0p);
+    // Ambiguity classes: which tags a word can take, whatever the tagger chose here.
+    let am = &a.a;
+    ft!(am[s0], s0p);
+    ft!(am[b0], b0p);
+    ft!(am[b1]);
+    ft!(am[s1]);
+    ft!(am[s0], am[b0]);
+    ft!(am[s0], b0p);
+    ft!(s0p, am[b0]);
     debug_assert_eq!(k, NT);
 }
 
@@ -771,14 +723,11 @@ fn label_features(st: &State, a: &Atoms, h: usize, d: usize, f: &mut [u64; NL]) 
     ft!(c[d]);
     ft!(c[d], hp);
     ft!(c[d], c[h]);
-    // The head's attached children and the dependent's own first children.
-    let (hl, hr) = (st.lc1[h] as usize, st.rc1[h] as usize);
-    ft!(dp, hp, w[hl]);
-    ft!(dw, hp, st.lab(hl));
-    ft!(dp, st.lab(dl), st.lab(dr), dir);
-    ft!(dp, hp, st.lab(st.lc2[h] as usize), st.lab(hr));
-    ft!(c[d], hp, dist);
-    ft!(dw, w[dl], hp);
+    let am = &a.a;
+    ft!(am[d], hp);
+    ft!(dp, am[h]);
+    ft!(am[d], am[h], dir);
+    ft!(am[d], dp, hp);
     debug_assert_eq!(k, NL);
 }
 
@@ -813,37 +762,32 @@ impl Parser {
             return Err(corrupt("bad table size"));
         }
         let ncl = r.u32().ok_or_else(|| corrupt("no clusters"))? as usize;
-        let clusters = Clusters::from_bytes(r.take(ncl).ok_or_else(|| corrupt("truncated clusters"))?)?;
+        let clusters =
+            Clusters::from_bytes(r.take(ncl).ok_or_else(|| corrupt("truncated clusters"))?)?;
+        let namb = r.u32().ok_or_else(|| corrupt("no ambiguity classes"))? as usize;
+        if namb.saturating_mul(16) > r.b.len() - r.at {
+            return Err(corrupt("ambiguity class count exceeds the file"));
+        }
+        let mut amb = HashMap::with_capacity(namb);
+        for _ in 0..namb {
+            let k = r
+                .take(8)
+                .ok_or_else(|| corrupt("truncated ambiguity classes"))?;
+            let v = r
+                .take(8)
+                .ok_or_else(|| corrupt("truncated ambiguity classes"))?;
+            amb.insert(
+                u64::from_le_bytes(k.try_into().expect("8 bytes")),
+                u64::from_le_bytes(v.try_into().expect("8 bytes")),
+            );
+        }
         let tlen = (1usize << tbits) * MOVES;
+        let llen = (1usize << lbits) * nlabels;
+        if r.b.len() - r.at != 2 * (tlen + llen) {
+            return Err(corrupt("weight tables do not match their declared size"));
+        }
         let trans = r.i16s(tlen).ok_or_else(|| corrupt("truncated weights"))?;
-        let nrows = r.u32().ok_or_else(|| corrupt("no relation row count"))? as usize;
-        if nrows > (1usize << lbits) || nrows * 4 > r.b.len() - r.at {
-            return Err(corrupt("bad relation row count"));
-        }
-        let mut rows = Vec::with_capacity(nrows);
-        let mut last: Option<u32> = None;
-        for _ in 0..nrows {
-            let row = r.u32().ok_or_else(|| corrupt("truncated relation rows"))?;
-            if row as usize >= (1usize << lbits) || last.is_some_and(|l| row <= l) {
-                return Err(corrupt("relation rows out of order or range"));
-            }
-            last = Some(row);
-            let len = r.u8().ok_or_else(|| corrupt("truncated relation rows"))? as usize;
-            let mut ws = Vec::with_capacity(len);
-            for _ in 0..len {
-                let l = r.u8().ok_or_else(|| corrupt("truncated relation rows"))?;
-                if l as usize >= nlabels {
-                    return Err(corrupt("relation weight for an unknown relation"));
-                }
-                let w = r.u16().ok_or_else(|| corrupt("truncated relation rows"))?;
-                ws.push((u32::from(l) << 16) | u32::from(w));
-            }
-            rows.push((row, ws));
-        }
-        if r.at != r.b.len() {
-            return Err(corrupt("trailing bytes"));
-        }
-        let lab = SparseRows::from_rows(rows);
+        let lab = r.i16s(llen).ok_or_else(|| corrupt("truncated weights"))?;
         Ok(Parser {
             labels,
             root,
@@ -853,12 +797,13 @@ impl Parser {
             trans,
             lab,
             clusters,
+            amb,
         })
     }
 
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut p = Vec::with_capacity(2 * self.trans.len() + 3 * self.lab.weights.len() + 1024);
+        let mut p = Vec::with_capacity(2 * (self.trans.len() + self.lab.len()) + 1024);
         p.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
         for l in &self.labels {
             p.extend_from_slice(&(l.len() as u16).to_le_bytes());
@@ -871,18 +816,15 @@ impl Parser {
         let clusters = self.clusters.to_bytes();
         p.extend_from_slice(&(clusters.len() as u32).to_le_bytes());
         p.extend_from_slice(&clusters);
-        for w in &self.trans {
-            p.extend_from_slice(&w.to_le_bytes());
+        let mut amb: Vec<(u64, u64)> = self.amb.iter().map(|(&k, &v)| (k, v)).collect();
+        amb.sort_unstable();
+        p.extend_from_slice(&(amb.len() as u32).to_le_bytes());
+        for (k, v) in amb {
+            p.extend_from_slice(&k.to_le_bytes());
+            p.extend_from_slice(&v.to_le_bytes());
         }
-        let rows = self.lab.rows();
-        p.extend_from_slice(&(rows.len() as u32).to_le_bytes());
-        for (r, ws) in rows {
-            p.extend_from_slice(&r.to_le_bytes());
-            p.push(ws.len() as u8);
-            for &w in ws {
-                p.push((w >> 16) as u8);
-                p.extend_from_slice(&(w as u16).to_le_bytes());
-            }
+        for w in self.trans.iter().chain(&self.lab) {
+            p.extend_from_slice(&w.to_le_bytes());
         }
         model_file::write(KIND, VERSION, &p)
     }
@@ -919,7 +861,7 @@ impl Parser {
         if n == 0 {
             return;
         }
-        let atoms = Atoms::new(words, upos, xpos, &self.clusters);
+        let atoms = Atoms::new(words, upos, xpos, &self.clusters, &self.amb);
         let mut st = State::new(n);
         let mut f = [0u64; NT];
         let mut lf = [0u64; NL];
@@ -981,10 +923,20 @@ impl Parser {
     }
 
     fn label_scores(&self, f: &[u64; NL], s: &mut [i32]) {
+        let l = self.labels.len();
         s.iter_mut().for_each(|x| *x = 0);
+        // Load every row's first and last weight first, in a branch-free loop, so that the
+        // cache misses overlap (a software prefetch without `unsafe`).
+        let mut t = 0i16;
         for &h in f {
-            for &p in self.lab.row(row(h, self.lbits)) {
-                s[(p >> 16) as usize] += i32::from(p as u16 as i16);
+            let r = row(h, self.lbits) * l;
+            t ^= self.lab[r] ^ self.lab[r + l - 1];
+        }
+        std::hint::black_box(t);
+        for &h in f {
+            let r = row(h, self.lbits) * l;
+            for (x, w) in s.iter_mut().zip(&self.lab[r..r + l]) {
+                *x += *w as i32;
             }
         }
     }
@@ -1156,6 +1108,37 @@ impl Weights {
     }
 }
 
+/// The ambiguity class of every word seen at least three times in `sentences`: a hash of the
+/// sorted set of Penn tags that make up at least 5 % of its occurrences.
+fn ambiguity_classes(sentences: &[TrainSentence]) -> HashMap<u64, u64> {
+    let mut counts: HashMap<u64, HashMap<&str, u32>> = HashMap::new();
+    for s in sentences {
+        for (w, t) in s.words.iter().zip(&s.xpos) {
+            *counts
+                .entry(str_hash(w, true))
+                .or_default()
+                .entry(t.as_str())
+                .or_insert(0) += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter_map(|(w, tags)| {
+            let total: u32 = tags.values().sum();
+            if total < 3 {
+                return None;
+            }
+            let mut kept: Vec<&str> = tags
+                .iter()
+                .filter(|(_, &c)| c * 20 >= total)
+                .map(|(t, _)| *t)
+                .collect();
+            kept.sort_unstable();
+            Some((w, str_hash(&kept.join("|"), false) ^ 0xa3b1))
+        })
+        .collect()
+}
+
 /// Deterministic pseudo-random numbers (splitmix64).
 struct Rng(u64);
 
@@ -1248,6 +1231,7 @@ pub fn train_with(
         .enumerate()
         .map(|(i, l)| (l.clone(), i as u16))
         .collect();
+    let amb = ambiguity_classes(sentences);
     let mut data = Vec::new();
     for s in sentences {
         let n = s.words.len();
@@ -1296,7 +1280,7 @@ pub fn train_with(
         let upos: Vec<&str> = s.upos.iter().map(String::as_str).collect();
         let xpos: Vec<&str> = s.xpos.iter().map(String::as_str).collect();
         data.push(Prepared {
-            atoms: Atoms::new(&words, &upos, &xpos, &config.clusters),
+            atoms: Atoms::new(&words, &upos, &xpos, &config.clusters, &amb),
             n,
             gold,
             glabel,
@@ -1328,8 +1312,9 @@ pub fn train_with(
         tbits,
         lbits,
         trans: tw.quantize(c),
-        lab: SparseRows::from_dense(&lw.quantize(c), nl),
+        lab: lw.quantize(c),
         clusters: config.clusters.clone(),
+        amb: amb.clone(),
     };
     for epoch in 0..config.epochs {
         for i in (1..order.len()).rev() {
@@ -1459,7 +1444,7 @@ mod tests {
             }
         }
         let g = Prepared {
-            atoms: Atoms::new(&words, &[], &[], &Clusters::default()),
+            atoms: Atoms::new(&words, &[], &[], &Clusters::default(), &HashMap::new()),
             n,
             gold,
             glabel: vec![0; n],

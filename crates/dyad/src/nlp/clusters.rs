@@ -39,7 +39,11 @@ pub fn corpus(shared: &Path) -> anyhow::Result<(CorpusCounts, String)> {
         let text =
             fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let before = counts.tokens();
-        for (n, l) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        for (n, l) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
             let doc: serde_json::Value = serde_json::from_str(l)
                 .with_context(|| format!("{}:{}: bad JSON", path.display(), n + 1))?;
             for field in ["title", "text"] {
@@ -99,7 +103,14 @@ pub fn train(shared: &Path, out: &Path, config: &TrainConfig) -> anyhow::Result<
     ));
     // A few classes for the card: the finest classes of some probe words.
     let last = cl.levels() - 1;
-    for probe in ["minister", "moscow", "attacked", "sanctions", "tuesday", "zelensky"] {
+    for probe in [
+        "minister",
+        "moscow",
+        "attacked",
+        "sanctions",
+        "tuesday",
+        "zelensky",
+    ] {
         let c = cl.get(probe)[last];
         if c == clusters::NONE {
             continue;

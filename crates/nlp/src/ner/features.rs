@@ -3,7 +3,6 @@
 //! Word-level values (lowercase form, shape, affixes) are hashed once per word; a feature is the
 //! hash of a template number and those values, so no string is built per feature.
 
-
 use super::gazetteer::{Gaz, Gazetteer, KINDS};
 use super::Lexicon;
 use crate::clusters::{self, MAX_LEVELS};
