@@ -461,7 +461,7 @@ impl State {
 // Features.
 
 const NT: usize = 131;
-const NL: usize = 47;
+const NL: usize = 43;
 
 /// Fills `f` with the transition features of the state.
 fn trans_features(st: &State, a: &Atoms, f: &mut [u64; NT]) {
@@ -723,11 +723,6 @@ fn label_features(st: &State, a: &Atoms, h: usize, d: usize, f: &mut [u64; NL]) 
     ft!(c[d]);
     ft!(c[d], hp);
     ft!(c[d], c[h]);
-    let am = &a.a;
-    ft!(am[d], hp);
-    ft!(dp, am[h]);
-    ft!(am[d], am[h], dir);
-    ft!(am[d], dp, hp);
     debug_assert_eq!(k, NL);
 }
 
