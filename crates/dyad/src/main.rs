@@ -301,6 +301,12 @@ enum TrainCommand {
         /// Passes over the training data (default: the shipped model's setting).
         #[arg(long)]
         epochs: Option<u32>,
+        /// Jackknife folds for the training tags (default: the shipped model's setting).
+        #[arg(long)]
+        jackknife: Option<usize>,
+        /// The relation table has 2^N rows (default: the shipped model's setting).
+        #[arg(long)]
+        label_bits: Option<u8>,
         /// Where to write the model.
         #[arg(long, default_value = "models/parser/parser.bin")]
         out: PathBuf,
@@ -563,11 +569,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 train,
                 dev,
                 epochs,
+                jackknife,
+                label_bits,
                 out,
             } => {
                 println!(
                     "{}",
-                    dyad::nlp::parser::train(&train, dev.as_deref(), &out, epochs)?
+                    dyad::nlp::parser::train(
+                        &train,
+                        dev.as_deref(),
+                        &out,
+                        dyad::nlp::parser::Overrides {
+                            epochs,
+                            jackknife,
+                            label_bits,
+                        }
+                    )?
                 );
                 Ok(ExitCode::SUCCESS)
             }

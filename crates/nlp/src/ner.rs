@@ -565,13 +565,7 @@ impl Ner {
         }
         let mut classes = HashMap::with_capacity(words);
         for _ in 0..words {
-            let len = r.take::<1>()?[0] as usize;
-            let w = r
-                .bytes
-                .get(r.pos..r.pos + len)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .ok_or_else(|| corrupt("bad lexicon word"))?;
-            r.pos += len;
+            let w = r.short_str("lexicon word")?;
             classes.insert(w.to_string(), r.take::<1>()?[0]);
         }
         let ncl = r.u32()? as usize;
@@ -587,14 +581,7 @@ impl Ner {
         }
         let mut places = Vec::with_capacity(nplaces);
         for _ in 0..nplaces {
-            let len = r.take::<1>()?[0] as usize;
-            let w = r
-                .bytes
-                .get(r.pos..r.pos + len)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .ok_or_else(|| corrupt("bad place name"))?;
-            r.pos += len;
-            places.push(w.to_string());
+            places.push(r.short_str("place name")?.to_string());
         }
         if r.pos != body.len() {
             return Err(corrupt("trailing bytes"));
@@ -856,7 +843,7 @@ struct Cursor<'a> {
     pos: usize,
 }
 
-impl Cursor<'_> {
+impl<'a> Cursor<'a> {
     fn take<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
         let end = self.pos + N;
         let s = self
@@ -866,6 +853,18 @@ impl Cursor<'_> {
         self.pos = end;
         Ok(s.try_into().expect("N bytes"))
     }
+    /// A string of at most 255 bytes, preceded by its length in one byte.
+    fn short_str(&mut self, what: &str) -> Result<&'a str, ModelError> {
+        let len = self.take::<1>()?[0] as usize;
+        let w = self
+            .bytes
+            .get(self.pos..self.pos + len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .ok_or_else(|| ModelError::Corrupt(format!("bad {what}")))?;
+        self.pos += len;
+        Ok(w)
+    }
+
     fn u32(&mut self) -> Result<u32, ModelError> {
         self.take::<4>().map(u32::from_le_bytes)
     }

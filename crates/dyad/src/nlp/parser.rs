@@ -108,17 +108,34 @@ impl Default for TrainOptions {
     }
 }
 
-/// Trains with the default settings (optionally another epoch count); see [`train_with`].
+/// Settings that `dyad train parser` may change from [`TrainOptions::default`] (for tuning).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overrides {
+    /// Passes over the training data.
+    pub epochs: Option<u32>,
+    /// Jackknife folds for the training tags.
+    pub jackknife: Option<usize>,
+    /// Bits of the relation table's row count.
+    pub label_bits: Option<u8>,
+}
+
+/// Trains with the default settings, changed by `overrides`; see [`train_with`].
 pub fn train(
     train: &[PathBuf],
     dev: Option<&Path>,
     out: &Path,
-    epochs: Option<u32>,
+    overrides: Overrides,
 ) -> anyhow::Result<String> {
     let clusters = super::clusters::load_default()?;
     let mut options = TrainOptions::default();
-    if let Some(e) = epochs {
+    if let Some(e) = overrides.epochs {
         options.config.epochs = e;
+    }
+    if let Some(j) = overrides.jackknife {
+        options.jackknife = j;
+    }
+    if let Some(b) = overrides.label_bits {
+        options.config.label_bits = b;
     }
     options.config.clusters = clusters.clone();
     options.tagger_config.clusters = clusters;
@@ -291,7 +308,12 @@ fn jackknife(
     folds: usize,
     config: &tagger::TrainConfig,
 ) {
-    for fold in 0..folds {
+    // Folds are independent: tag them on every core (the result does not depend on the order).
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(folds)
+        .max(1);
+    let tag_fold = |fold: usize| -> Vec<(usize, Vec<String>, Vec<String>)> {
         let rest: Vec<tagger::TrainSentence> = sentences
             .iter()
             .enumerate()
@@ -300,15 +322,40 @@ fn jackknife(
             .collect();
         let (t, _) = tagger::train(&rest, config);
         let mut tags = Tags::default();
-        for (i, s) in sentences
+        sentences
             .iter()
             .enumerate()
             .filter(|(i, _)| i % folds == fold)
-        {
-            let (upos, xpos) = tags.get(Some(&t), s);
-            examples[i].upos = upos.iter().map(|x| x.to_string()).collect();
-            examples[i].xpos = xpos.iter().map(|x| x.to_string()).collect();
-        }
+            .map(|(i, s)| {
+                let (upos, xpos) = tags.get(Some(&t), s);
+                (
+                    i,
+                    upos.iter().map(|x| x.to_string()).collect(),
+                    xpos.iter().map(|x| x.to_string()).collect(),
+                )
+            })
+            .collect()
+    };
+    let tagged: Vec<(usize, Vec<String>, Vec<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let tag_fold = &tag_fold;
+                scope.spawn(move || {
+                    (t..folds)
+                        .step_by(threads)
+                        .flat_map(tag_fold)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a jackknife tagger panicked"))
+            .collect()
+    });
+    for (i, upos, xpos) in tagged {
+        examples[i].upos = upos;
+        examples[i].xpos = xpos;
     }
 }
 
