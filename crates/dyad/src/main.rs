@@ -138,6 +138,13 @@ enum EvalCommand {
         /// Use the file's gold tags instead of the tagger's.
         #[arg(long)]
         gold_tags: bool,
+        /// A tagger model file instead of the built-in one (for example one that has not seen
+        /// the file, when tuning).
+        #[arg(long, conflicts_with = "gold_tags")]
+        tagger: Option<PathBuf>,
+        /// Also print a per-relation breakdown of the errors, before the score line.
+        #[arg(long)]
+        errors: bool,
     },
     /// Coder behaviour cases (`date<TAB>text<TAB>expected<TAB>note` files in DIR) with dyad's
     /// own parses; prints each failure and ends with `cases: N/M`.
@@ -307,6 +314,10 @@ enum TrainCommand {
         /// The relation table has 2^N rows (default: the shipped model's setting).
         #[arg(long)]
         label_bits: Option<u8>,
+        /// The relabeller's table has 2^N rows, 0 for no relabeller (default: the shipped
+        /// model's setting).
+        #[arg(long)]
+        relabel_bits: Option<u8>,
         /// Where to write the model.
         #[arg(long, default_value = "models/parser/parser.bin")]
         out: PathBuf,
@@ -505,10 +516,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     conllu,
                     model,
                     gold_tags,
+                    tagger,
+                    errors,
                 } => {
                     let loaded = model.map(|p| load(&p, DepParser::from_bytes)).transpose()?;
                     let parser = loaded.as_ref().unwrap_or_else(|| &Models::builtin().parser);
-                    let tagger = (!gold_tags).then(|| &Models::builtin().tagger);
+                    let own_tagger = tagger.map(|p| load(&p, Tagger::from_bytes)).transpose()?;
+                    let tagger = match &own_tagger {
+                        Some(t) => Some(t),
+                        None => (!gold_tags).then(|| &Models::builtin().tagger),
+                    };
+                    if errors {
+                        print!("{}", dyad::nlp::parser::error_report(parser, tagger, &conllu)?);
+                    }
                     println!("{}", dyad::nlp::parser::eval(parser, tagger, &conllu)?);
                 }
                 EvalCommand::Article {
@@ -571,6 +591,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 epochs,
                 jackknife,
                 label_bits,
+                relabel_bits,
                 out,
             } => {
                 println!(
@@ -583,6 +604,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             epochs,
                             jackknife,
                             label_bits,
+                            relabel_bits,
                         }
                     )?
                 );

@@ -688,19 +688,27 @@ impl Ner {
         scratch.prepare(&self.gaz, &self.lexicon, words);
         scratch.set_upos(upos.filter(|u| u.len() == words.len()));
         let mut feats = Vec::with_capacity(64);
+        let mut rows: Vec<usize> = Vec::with_capacity(64);
         let mut em = vec![0f32; words.len() * NT];
         let mut acc = [0i32; NT];
         for i in 0..words.len() {
             feats.clear();
             scratch.features(i, &mut feats);
             acc = [0; NT];
+            // Touch the key slots, resolve every feature to its row, touch the rows, then add:
+            // each level's cache misses overlap instead of queueing.
             self.table.touch(&feats);
-            for &f in &feats {
-                if let Some(r) = self.table.get(f) {
-                    let row = &self.weights[r * NT..(r + 1) * NT];
-                    for (a, &w) in acc.iter_mut().zip(row) {
-                        *a += i32::from(w);
-                    }
+            rows.clear();
+            rows.extend(feats.iter().filter_map(|&f| self.table.get(f)));
+            let mut t = 0i16;
+            for &r in &rows {
+                t ^= self.weights.get(r * NT).copied().unwrap_or(0);
+            }
+            std::hint::black_box(t);
+            for &r in &rows {
+                let row = &self.weights[r * NT..(r + 1) * NT];
+                for (a, &w) in acc.iter_mut().zip(row) {
+                    *a += i32::from(w);
                 }
             }
             for (e, &a) in em[i * NT..(i + 1) * NT].iter_mut().zip(&acc) {

@@ -8,9 +8,13 @@
 //! depends on word `heads[i] - 1`. The output is always one tree: exactly one root, every word
 //! covered, no cycles.
 //!
-//! Two classifiers share the weight file: one picks the unlabelled transition (SHIFT, LEFT-ARC,
-//! RIGHT-ARC), the other labels each arc when it is made, seeing the dependent's finished
-//! subtree. The root word is always labelled `root`.
+//! Three classifiers share the weight file: one picks the unlabelled transition (SHIFT, LEFT-ARC,
+//! RIGHT-ARC), one labels each arc when it is made, seeing the dependent's finished subtree (those
+//! relations feed the transition features), and the relabeller labels every arc again once the
+//! tree is finished, seeing what only the whole tree shows: the head's own relation and head, the
+//! siblings on both sides and their relations ("gave him the book": `him` is `iobj` because an
+//! `obj` follows). The relabeller is trained on gold trees, separately from the transitions. The
+//! root word is always labelled `root`.
 //!
 //! Non-projective training trees are projectivized by lifting: the shortest non-projective arc's
 //! dependent is re-attached to its grandparent until the tree is projective (the relation is kept
@@ -48,7 +52,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 /// The format version of `parser.bin`.
-pub const VERSION: u16 = 3;
+pub const VERSION: u16 = 4;
 const KIND: &[u8; 4] = b"PARS";
 
 /// The relation of the root word.
@@ -110,6 +114,9 @@ pub struct TrainConfig {
     pub transition_bits: u8,
     /// The label weight table has `2^label_bits` rows of one weight per relation.
     pub label_bits: u8,
+    /// The relabeller's table has `2^relabel_bits` rows of one weight per relation; 0: no
+    /// relabeller (the relation chosen when the arc is made stays).
+    pub relabel_bits: u8,
     /// Passes over the training sentences.
     pub epochs: u32,
     /// From this epoch on (0-based), training follows the model's own prediction (dynamic
@@ -128,6 +135,7 @@ impl Default for TrainConfig {
         TrainConfig {
             transition_bits: 20,
             label_bits: 16,
+            relabel_bits: 16,
             epochs: 15,
             explore_from: 1,
             explore: 0.9,
@@ -189,8 +197,12 @@ pub struct Parser {
     fallback: u16,
     tbits: u8,
     lbits: u8,
+    /// Bits of the relabeller's row count; 0 when the model has none.
+    rbits: u8,
     trans: Vec<i16>,
     lab: Vec<i16>,
+    /// The relabeller's weights (empty when `rbits` is 0).
+    relab: Vec<i16>,
     clusters: Clusters,
     /// Lowercased word hash → hash of the set of Penn tags the tagger gave it in training.
     amb: HashMap<u64, u64>,
@@ -202,6 +214,7 @@ impl fmt::Debug for Parser {
             .field("labels", &self.labels.len())
             .field("transition_bits", &self.tbits)
             .field("label_bits", &self.lbits)
+            .field("relabel_bits", &self.rbits)
             .field("clusters", &self.clusters.len())
             .field("ambiguity_classes", &self.amb.len())
             .finish_non_exhaustive()
@@ -292,6 +305,8 @@ struct Atoms {
     c: [Vec<u64>; 3],
     /// Ambiguity class: the set of tags the word took in training (3 when unknown).
     a: Vec<u64>,
+    /// `pc[i]`: punctuation marks (UPOS `PUNCT`) among the first `i` words.
+    pc: Vec<u32>,
 }
 
 impl Atoms {
@@ -311,7 +326,9 @@ impl Atoms {
             h: Vec::with_capacity(n + 1),
             c: std::array::from_fn(|_| Vec::with_capacity(n + 1)),
             a: Vec::with_capacity(n + 1),
+            pc: Vec::with_capacity(n + 2),
         };
+        a.pc.push(0);
         for (i, w) in words.iter().enumerate() {
             let cl = clusters.get(w);
             for (l, c) in a.c.iter_mut().enumerate() {
@@ -324,7 +341,10 @@ impl Atoms {
             a.h.push(shape_hash(w));
             a.u.push(str_hash(upos.get(i).copied().unwrap_or("_"), false));
             a.p.push(str_hash(xpos.get(i).copied().unwrap_or("_"), false));
+            let punct = upos.get(i).is_some_and(|&t| t == "PUNCT");
+            a.pc.push(a.pc[i] + u32::from(punct));
         }
+        a.pc.push(a.pc[n]);
         a.w.push(2);
         a.p.push(2);
         a.u.push(2);
@@ -460,7 +480,7 @@ impl State {
 // ---------------------------------------------------------------------------------------------
 // Features.
 
-const NT: usize = 131;
+const NT: usize = 135;
 const NL: usize = 43;
 
 /// Fills `f` with the transition features of the state.
@@ -649,6 +669,20 @@ fn trans_features(st: &State, a: &Atoms, f: &mut [u64; NT]) {
     ft!(am[s0], am[b0]);
     ft!(am[s0], b0p);
     ft!(s0p, am[b0]);
+    // Punctuation between the stack top and the buffer front, and between the two stack tops:
+    // a comma or a dash in between is evidence of a clause or phrase boundary.
+    let between = |x: usize, y: usize| -> u64 {
+        if x < n && y < n && x < y {
+            u64::from(a.pc[y] - a.pc[x + 1]).min(3)
+        } else {
+            15
+        }
+    };
+    let (pb, p10) = (between(s0, b0), between(s1, s0));
+    ft!(s0p, b0p, pb);
+    ft!(s1p, s0p, p10);
+    ft!(s0w, pb);
+    ft!(pb, p10, s0p);
     debug_assert_eq!(k, NT);
 }
 
@@ -726,6 +760,135 @@ fn label_features(st: &State, a: &Atoms, h: usize, d: usize, f: &mut [u64; NL]) 
     debug_assert_eq!(k, NL);
 }
 
+const NR: usize = 48;
+
+/// Sibling links of a tree (`n`: none): each word's nearest sibling before and after it, and
+/// each word's first child.
+struct Siblings {
+    prev: Vec<u32>,
+    next: Vec<u32>,
+    first: Vec<u32>,
+}
+
+impl Siblings {
+    /// From 0-based heads ([`NOHEAD`] for the root word), `n` words plus the null position.
+    fn new(head: &[u32], n: usize) -> Siblings {
+        let none = n as u32;
+        let mut s = Siblings {
+            prev: vec![none; n + 1],
+            next: vec![none; n + 1],
+            first: vec![none; n + 1],
+        };
+        let mut last = vec![none; n + 1];
+        for d in 0..n {
+            let h = head[d];
+            if h == NOHEAD || h as usize >= n {
+                continue;
+            }
+            let h = h as usize;
+            if last[h] == none {
+                s.first[h] = d as u32;
+            } else {
+                s.prev[d] = last[h];
+                s.next[last[h] as usize] = d as u32;
+            }
+            last[h] = d as u32;
+        }
+        s
+    }
+}
+
+/// Fills `f` with the relabeller's features of word `d` in a finished tree: the arc features of
+/// [`label_features`] that do not read `d`'s own relation, plus what only the whole tree shows
+/// (the head's relation and head, the siblings on both sides and their relations).
+fn relabel_features(st: &State, a: &Atoms, sibs: &Siblings, d: usize, f: &mut [u64; NR]) {
+    let n = st.n;
+    let h = st.head[d] as usize;
+    let (w, p, u) = (&a.w, &a.p, &a.u);
+    let dir = if d < h { 0x33u64 } else { 0x44 };
+    let dist = (h.abs_diff(d)).min(8) as u64;
+    let (dw, dp, du, hw, hp, hu) = (w[d], p[d], u[d], w[h], p[h], u[h]);
+    let (dl, dr) = (st.lc1[d] as usize, st.rc1[d] as usize);
+    let dprev = if d > 0 { d - 1 } else { n };
+    let dnext = if d + 1 < n { d + 1 } else { n };
+    let hprev = if h > 0 && h < n { h - 1 } else { n };
+    let hnext = if h + 1 < n { h + 1 } else { n };
+    let g = match st.head[h] {
+        NOHEAD => n,
+        x => x as usize,
+    };
+    let (ps, ns) = (sibs.prev[d] as usize, sibs.next[d] as usize);
+    let mut others = 0u64;
+    let mut c = sibs.first[h] as usize;
+    while c < n {
+        if c != d {
+            others |= 1u64 << (st.label[c] % 64);
+        }
+        c = sibs.next[c] as usize;
+    }
+    let mut k = 0usize;
+    macro_rules! ft {
+        ($($v:expr),+) => {{
+            let mut h = (k as u64 + 1).wrapping_mul(0x9FB2_1C65_1E98_DF25) ^ dir;
+            $(h = mix(h, $v);)+
+            f[k] = h;
+            k += 1;
+        }};
+    }
+    ft!(dw);
+    ft!(dp);
+    ft!(dw, dp);
+    ft!(hw);
+    ft!(hp);
+    ft!(hw, hp);
+    ft!(dw, hw);
+    ft!(dp, hp);
+    ft!(dw, hp);
+    ft!(dp, hw);
+    ft!(dp, hp, dist);
+    ft!(dp, st.lab(dl));
+    ft!(dp, st.lab(dr));
+    ft!(dp, st.ls[d]);
+    ft!(dp, st.rs[d]);
+    ft!(dp, hp, p[dprev]);
+    ft!(dp, hp, p[dnext]);
+    ft!(dp, hp, p[hprev]);
+    ft!(dp, hp, p[hnext]);
+    ft!(du, hu);
+    ft!(dw, w[dnext]);
+    ft!(dp, w[dl]);
+    ft!(dp, w[dl], hp);
+    ft!(du, dist);
+    ft!(dp, p[dl], p[dr]);
+    ft!(dw, dp, hp);
+    ft!(dp, hw, hp);
+    ft!(du, hu, st.ls[d], st.rs[d]);
+    let (x, sh) = (&a.x, &a.h);
+    ft!(x[d]);
+    ft!(x[d], hp);
+    ft!(x[d], x[h]);
+    ft!(sh[d]);
+    ft!(dw, x[h]);
+    ft!(x[h], dp);
+    ft!(dw, dist);
+    ft!(du, hu, dist);
+    ft!(dp, w[dprev]);
+    ft!(sh[d], hp);
+    let c1 = &a.c[1];
+    ft!(c1[d]);
+    ft!(c1[d], hp);
+    ft!(c1[d], c1[h]);
+    // Only the whole tree shows these.
+    ft!(dp, hp, others);
+    ft!(dp, hp, st.lab(h));
+    ft!(dp, hp, p[g]);
+    ft!(dp, hp, p[ns], st.lab(ns));
+    ft!(dp, hp, p[ps], st.lab(ps));
+    ft!(dp, w[dr]);
+    ft!(du, hu, st.lab(h), others);
+    debug_assert_eq!(k, NR);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parsing.
 
@@ -753,7 +916,8 @@ impl Parser {
         }
         let tbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
         let lbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
-        if !(1..=26).contains(&tbits) || !(1..=24).contains(&lbits) {
+        let rbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
+        if !(1..=26).contains(&tbits) || !(1..=24).contains(&lbits) || rbits > 24 {
             return Err(corrupt("bad table size"));
         }
         let ncl = r.u32().ok_or_else(|| corrupt("no clusters"))? as usize;
@@ -778,19 +942,27 @@ impl Parser {
         }
         let tlen = (1usize << tbits) * MOVES;
         let llen = (1usize << lbits) * nlabels;
-        if r.b.len() - r.at != 2 * (tlen + llen) {
+        let rlen = if rbits == 0 {
+            0
+        } else {
+            (1usize << rbits) * nlabels
+        };
+        if r.b.len() - r.at != 2 * (tlen + llen + rlen) {
             return Err(corrupt("weight tables do not match their declared size"));
         }
         let trans = r.i16s(tlen).ok_or_else(|| corrupt("truncated weights"))?;
         let lab = r.i16s(llen).ok_or_else(|| corrupt("truncated weights"))?;
+        let relab = r.i16s(rlen).ok_or_else(|| corrupt("truncated weights"))?;
         Ok(Parser {
             labels,
             root,
             fallback,
             tbits,
             lbits,
+            rbits,
             trans,
             lab,
+            relab,
             clusters,
             amb,
         })
@@ -798,7 +970,9 @@ impl Parser {
 
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut p = Vec::with_capacity(2 * (self.trans.len() + self.lab.len()) + 1024);
+        let mut p = Vec::with_capacity(
+            2 * (self.trans.len() + self.lab.len() + self.relab.len()) + 1024,
+        );
         p.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
         for l in &self.labels {
             p.extend_from_slice(&(l.len() as u16).to_le_bytes());
@@ -808,6 +982,7 @@ impl Parser {
         p.extend_from_slice(&self.fallback.to_le_bytes());
         p.push(self.tbits);
         p.push(self.lbits);
+        p.push(self.rbits);
         let clusters = self.clusters.to_bytes();
         p.extend_from_slice(&(clusters.len() as u32).to_le_bytes());
         p.extend_from_slice(&clusters);
@@ -818,7 +993,7 @@ impl Parser {
             p.extend_from_slice(&k.to_le_bytes());
             p.extend_from_slice(&v.to_le_bytes());
         }
-        for w in self.trans.iter().chain(&self.lab) {
+        for w in self.trans.iter().chain(&self.lab).chain(&self.relab) {
             p.extend_from_slice(&w.to_le_bytes());
         }
         model_file::write(KIND, VERSION, &p)
@@ -861,6 +1036,11 @@ impl Parser {
         let mut f = [0u64; NT];
         let mut lf = [0u64; NL];
         // Relation scores live on the stack for any realistic label set (54 for UD English).
+        let mut first = if self.rbits > 0 {
+            vec![0i32; n * self.labels.len()]
+        } else {
+            Vec::new()
+        };
         let mut small = [0i32; 128];
         let mut large = Vec::new();
         let lscores: &mut [i32] = if self.labels.len() <= small.len() {
@@ -884,11 +1064,16 @@ impl Parser {
                 let (h, d) = st.arc(mv);
                 label_features(&st, &atoms, h, d, &mut lf);
                 self.label_scores(&lf, lscores);
+                if self.rbits > 0 {
+                    let l = lscores.len();
+                    first[d * l..(d + 1) * l].copy_from_slice(lscores);
+                }
                 self.best_label(lscores)
             };
             st.apply(mv, lab);
         }
         let root = st.s(0);
+        let relabelled = self.relabel(&st, &atoms, &first, lscores);
         for d in 0..n {
             if d == root {
                 heads.push(0);
@@ -900,13 +1085,66 @@ impl Parser {
                 labels.push(self.fallback);
             } else {
                 heads.push(st.head[d] + 1);
-                labels.push(st.label[d]);
+                labels.push(relabelled.as_ref().map_or(st.label[d], |r| r[d]));
             }
         }
     }
 
+    /// The relabeller's relation for every attached word of a finished parse (`None` when the
+    /// model has no relabeller). Context relations (the head's, the siblings') are the ones
+    /// chosen during parsing.
+    fn relabel(&self, st: &State, atoms: &Atoms, first: &[i32], s: &mut [i32]) -> Option<Vec<u16>> {
+        if self.rbits == 0 {
+            return None;
+        }
+        let mode = std::env::var("DYAD_RELABEL").unwrap_or_default();
+        if mode == "off" {
+            return None;
+        }
+        let n = st.n;
+        let sibs = Siblings::new(&st.head, n);
+        let mut f = [0u64; NR];
+        let l = self.labels.len();
+        let mut out = st.label[..n].to_vec();
+        for (d, o) in out.iter_mut().enumerate() {
+            if st.head[d] == NOHEAD {
+                continue;
+            }
+            relabel_features(st, atoms, &sibs, d, &mut f);
+            if mode == "sum" {
+                s.copy_from_slice(&first[d * l..(d + 1) * l]);
+            } else if mode == "sum2" {
+                s.iter_mut().zip(&first[d * l..(d + 1) * l]).for_each(|(x, y)| *x = 2 * y);
+            } else if mode == "half" {
+                s.iter_mut().zip(&first[d * l..(d + 1) * l]).for_each(|(x, y)| *x = y / 2);
+            } else {
+                s.iter_mut().for_each(|x| *x = 0);
+            }
+            let mut t = 0i16;
+            for &h in &f {
+                let r = row(h, self.rbits) * l;
+                t ^= self.relab[r] ^ self.relab[r + l - 1];
+            }
+            std::hint::black_box(t);
+            for &h in &f {
+                let r = row(h, self.rbits) * l;
+                for (x, w) in s.iter_mut().zip(&self.relab[r..r + l]) {
+                    *x += *w as i32;
+                }
+            }
+            *o = self.best_label(s);
+        }
+        Some(out)
+    }
+
     fn trans_scores(&self, f: &[u64; NT]) -> [i32; MOVES] {
         let mut s = [0i32; MOVES];
+        // As in `label_scores`: touch every row first so that the misses overlap.
+        let mut t = 0i16;
+        for &h in f {
+            t ^= self.trans[row(h, self.tbits) * MOVES];
+        }
+        std::hint::black_box(t);
         for &h in f {
             let r = row(h, self.tbits) * MOVES;
             let w = &self.trans[r..r + MOVES];
@@ -1206,6 +1444,74 @@ fn costs(st: &State, g: &Prepared, valid: &[bool; MOVES]) -> [u32; MOVES] {
     c
 }
 
+/// Trains the relabeller on the gold trees (projectivized heads, gold relations as context) with
+/// the training tags; returns its averaged, quantized table (empty when `bits` is 0). It does not
+/// depend on the transition model, so it is trained once, before the parser's epochs.
+fn train_relabeller(data: &[Prepared], nl: usize, bits: u8, epochs: u32, seed: u64) -> Vec<i16> {
+    if bits == 0 || nl < 2 {
+        return Vec::new();
+    }
+    let mut rw = Weights::new((1usize << bits) * nl);
+    let mut c: i64 = 1;
+    let mut rng = Rng(seed ^ 0x7e1a_be11);
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut f = [0u64; NR];
+    let mut rows = [0usize; NR];
+    let mut scores = vec![0i64; nl];
+    // The gold trees do not change between epochs: build them once.
+    let trees: Vec<(State, Siblings)> = data
+        .iter()
+        .map(|g| {
+            let mut st = State::new(g.n);
+            for d in 0..g.n {
+                if g.gold[d] != GROOT {
+                    st.add_arc(g.gold[d] as usize, d, g.glabel[d]);
+                }
+            }
+            let sibs = Siblings::new(&st.head, g.n);
+            (st, sibs)
+        })
+        .collect();
+    for _ in 0..epochs {
+        for i in (1..order.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        for &si in &order {
+            let g = &data[si];
+            let (st, sibs) = &trees[si];
+            for d in 0..g.n {
+                if g.gold[d] == GROOT {
+                    continue;
+                }
+                relabel_features(st, &g.atoms, sibs, d, &mut f);
+                scores.iter_mut().for_each(|x| *x = 0);
+                for (r, &h) in rows.iter_mut().zip(&f) {
+                    *r = row(h, bits) * nl;
+                    for (x, w) in scores.iter_mut().zip(&rw.w[*r..*r + nl]) {
+                        *x += *w as i64;
+                    }
+                }
+                let mut best = 1usize;
+                for (i, &x) in scores.iter().enumerate() {
+                    if i != 0 && x > scores[best] {
+                        best = i;
+                    }
+                }
+                let gl = g.glabel[d] as usize;
+                if best != gl {
+                    for &r in &rows {
+                        rw.add(r + gl, 1, c);
+                        rw.add(r + best, -1, c);
+                    }
+                }
+                c += 1;
+            }
+        }
+    }
+    rw.quantize(c)
+}
+
 /// Trains a parser on gold trees (see [`train_with`]).
 pub fn train(sentences: &[TrainSentence], config: &TrainConfig) -> (Parser, TrainReport) {
     train_with(sentences, config, |_, _| {})
@@ -1290,6 +1596,8 @@ pub fn train_with(
         config.transition_bits.clamp(1, 26),
         config.label_bits.clamp(1, 24),
     );
+    let rbits = config.relabel_bits.min(24);
+    let relab = train_relabeller(&data, nl, rbits, config.epochs, config.seed);
     let mut tw = Weights::new((1usize << tbits) * MOVES);
     let mut lw = Weights::new((1usize << lbits) * nl);
     let mut c: i64 = 1;
@@ -1306,8 +1614,10 @@ pub fn train_with(
         fallback: 1,
         tbits,
         lbits,
+        rbits,
         trans: tw.quantize(c),
         lab: lw.quantize(c),
+        relab: relab.clone(),
         clusters: config.clusters.clone(),
         amb: amb.clone(),
     };
@@ -1547,6 +1857,34 @@ mod tests {
         for s in &data {
             assert_eq!(parse(&p, s), (s.heads.clone(), s.labels.clone()));
         }
+    }
+
+    #[test]
+    fn a_model_without_relabeller_parses_and_round_trips() {
+        let data = synthetic();
+        let config = TrainConfig {
+            relabel_bits: 0,
+            ..small()
+        };
+        let (p, _) = train(&data, &config);
+        assert!(p.relab.is_empty());
+        let q = Parser::from_bytes(&p.to_bytes()).unwrap();
+        assert_eq!(p, q);
+        for s in &data {
+            assert_eq!(parse(&q, s), (s.heads.clone(), s.labels.clone()));
+        }
+    }
+
+    #[test]
+    fn siblings_link_the_children_of_each_head() {
+        // heads (0-based, NOHEAD = root): 1 ← 0, 1 ← 2, 1 ← 4, 4 ← 3
+        let head = [1, NOHEAD, 1, 4, 1];
+        let s = Siblings::new(&head, 5);
+        assert_eq!(s.first[1], 0);
+        assert_eq!((s.prev[2], s.next[2]), (0, 4));
+        assert_eq!((s.prev[0], s.next[4]), (5, 5));
+        assert_eq!(s.first[4], 3);
+        assert_eq!(s.first[0], 5);
     }
 
     #[test]

@@ -675,9 +675,25 @@ impl Tagger {
     }
 
     fn accumulate(&self, feats: &[u64], scores: &mut [i32]) {
+        // Three passes, so that each level's cache misses overlap instead of queueing: touch
+        // the slots, resolve every feature to its weight run, touch each run's first weight,
+        // then add.
         self.touch(feats);
-        for &f in feats {
-            if let Some(m) = self.lookup(f) {
+        let mut found = [0u32; 64];
+        for chunk in feats.chunks(found.len()) {
+            let mut nf = 0;
+            for &f in chunk {
+                if let Some(m) = self.lookup(f) {
+                    found[nf] = m;
+                    nf += 1;
+                }
+            }
+            let mut t = 0u32;
+            for &m in &found[..nf] {
+                t ^= self.weights.get((m >> 8) as usize).copied().unwrap_or(0);
+            }
+            std::hint::black_box(t);
+            for &m in &found[..nf] {
                 let (start, len) = ((m >> 8) as usize, (m & 0xff) as usize);
                 for &p in &self.weights[start..start + len] {
                     scores[(p >> 16) as usize] += i32::from(p as u16 as i16);

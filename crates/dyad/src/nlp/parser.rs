@@ -117,6 +117,8 @@ pub struct Overrides {
     pub jackknife: Option<usize>,
     /// Bits of the relation table's row count.
     pub label_bits: Option<u8>,
+    /// Bits of the relabeller table's row count (0: no relabeller).
+    pub relabel_bits: Option<u8>,
 }
 
 /// Trains with the default settings, changed by `overrides`; see [`train_with`].
@@ -136,6 +138,9 @@ pub fn train(
     }
     if let Some(b) = overrides.label_bits {
         options.config.label_bits = b;
+    }
+    if let Some(b) = overrides.relabel_bits {
+        options.config.relabel_bits = b;
     }
     options.config.clusters = clusters.clone();
     options.tagger_config.clusters = clusters;
@@ -234,6 +239,96 @@ pub fn train_with(
 /// included), tagging with `tagger` when given, else with the gold tags.
 pub fn eval(parser: &Parser, tagger: Option<&Tagger>, conllu: &Path) -> anyhow::Result<ParseScore> {
     Ok(score(parser, tagger, &read_conllu(conllu)?))
+}
+
+/// A per-relation breakdown of the parser's errors on a CoNLL-U file, for finding what to
+/// improve: for each gold relation, its count, the words attached to the wrong head, and the
+/// words with the right head but another relation (with the most frequent confusions); then the
+/// errors by gold UPOS and the share of errors on words whose predicted tag was wrong.
+pub fn error_report(
+    parser: &Parser,
+    tagger: Option<&Tagger>,
+    conllu: &Path,
+) -> anyhow::Result<String> {
+    use std::collections::BTreeMap;
+    #[derive(Default)]
+    struct Row {
+        n: usize,
+        head: usize,
+        label: usize,
+        confused: BTreeMap<String, usize>,
+    }
+    let sentences = read_conllu(conllu)?;
+    let mut by_rel: BTreeMap<String, Row> = BTreeMap::new();
+    let mut by_upos: BTreeMap<String, Row> = BTreeMap::new();
+    let (mut heads, mut labels) = (Vec::new(), Vec::new());
+    let mut tags = Tags::default();
+    let (mut mistagged, mut mistagged_head, mut mistagged_label) = (0usize, 0usize, 0usize);
+    let (mut total_head, mut total_label) = (0usize, 0usize);
+    for s in &sentences {
+        let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+        let (upos, xpos) = tags.get(tagger, s);
+        parser.parse(&words, &upos, &xpos, &mut heads, &mut labels);
+        for (i, w) in s.words.iter().enumerate() {
+            let Some(gh) = w.head else { continue };
+            let bad_tag = xpos[i] != w.xpos;
+            mistagged += usize::from(bad_tag);
+            for (key, table) in [(&w.deprel, &mut by_rel), (&w.upos, &mut by_upos)] {
+                let r = table.entry(key.clone()).or_default();
+                r.n += 1;
+                if heads[i] != gh {
+                    r.head += 1;
+                } else if parser.label_name(labels[i]) != w.deprel {
+                    r.label += 1;
+                    *r.confused
+                        .entry(parser.label_name(labels[i]).to_string())
+                        .or_default() += 1;
+                }
+            }
+            if heads[i] != gh {
+                total_head += 1;
+                mistagged_head += usize::from(bad_tag);
+            } else if parser.label_name(labels[i]) != w.deprel {
+                total_label += 1;
+                mistagged_label += usize::from(bad_tag);
+            }
+        }
+    }
+    let mut out = String::new();
+    let table = |out: &mut String, title: &str, t: &BTreeMap<String, Row>| {
+        let mut rows: Vec<(&String, &Row)> = t.iter().collect();
+        rows.sort_by_key(|(k, r)| (std::cmp::Reverse(r.head + r.label), (*k).clone()));
+        out.push_str(&format!(
+            "{title:<14} {:>6} {:>11} {:>11}  most frequent wrong relations\n",
+            "words", "wrong head", "wrong rel"
+        ));
+        for (k, r) in rows {
+            let mut conf: Vec<(&String, &usize)> = r.confused.iter().collect();
+            conf.sort_by_key(|(l, c)| (std::cmp::Reverse(**c), (*l).clone()));
+            let conf: Vec<String> = conf
+                .iter()
+                .take(4)
+                .map(|(l, c)| format!("{l} {c}"))
+                .collect();
+            out.push_str(&format!(
+                "{k:<14} {:>6} {:>5} {:>5.1}% {:>5} {:>5.1}%  {}\n",
+                r.n,
+                r.head,
+                pct(r.head, r.n),
+                r.label,
+                pct(r.label, r.n),
+                conf.join(", ")
+            ));
+        }
+    };
+    table(&mut out, "relation", &by_rel);
+    table(&mut out, "gold UPOS", &by_upos);
+    out.push_str(&format!(
+        "errors: wrong head {total_head}, right head but wrong relation {total_label}; words with a \
+         wrong XPOS {mistagged}, of which {mistagged_head} wrong head and {mistagged_label} wrong \
+         relation\n"
+    ));
+    Ok(out)
 }
 
 /// Loads a tagger model file.
