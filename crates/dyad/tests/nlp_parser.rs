@@ -52,3 +52,34 @@ fn ewt_test_gold_tags() {
     // Measured: uas=87.96 las=85.72.
     check(false, 87.66, 85.42);
 }
+
+#[test]
+fn error_report_breaks_down_a_small_file() {
+    let Some(model) = existing(Path::new(MODELS).join("parser/parser.bin")) else {
+        eprintln!("skipping: models/parser/parser.bin not found");
+        return;
+    };
+    let parser = Parser::from_bytes(&std::fs::read(model).unwrap()).unwrap();
+    let conllu = "# text = Rebels attacked Kabul, officials said.\n\
+        1\tRebels\trebel\tNOUN\tNNS\t_\t2\tnsubj\t_\t_\n\
+        2\tattacked\tattack\tVERB\tVBD\t_\t6\tccomp\t_\t_\n\
+        3\tKabul\tKabul\tPROPN\tNNP\t_\t2\tobj\t_\t_\n\
+        4\t,\t,\tPUNCT\t,\t_\t2\tpunct\t_\t_\n\
+        5\tofficials\tofficial\tNOUN\tNNS\t_\t6\tnsubj\t_\t_\n\
+        6\tsaid\tsay\tVERB\tVBD\t_\t0\troot\t_\t_\n\
+        7\t.\t.\tPUNCT\t.\t_\t6\tpunct\t_\t_\n\n";
+    let path = std::env::temp_dir().join(format!("dyad-error-report-{}.conllu", std::process::id()));
+    std::fs::write(&path, conllu).unwrap();
+    let report = dyad::nlp::parser::error_report(&parser, None, &path).unwrap();
+    let score = eval(&parser, None, &path).unwrap();
+    std::fs::remove_file(&path).ok();
+    assert!(report.starts_with("relation"), "{report}");
+    assert!(report.contains("\nccomp "), "{report}");
+    assert!(report.contains("gold UPOS"), "{report}");
+    assert!(report.contains("punctuation (predicted PUNCT): 2 marks"), "{report}");
+    let wrong_heads = score.words - score.heads;
+    assert!(
+        report.contains(&format!("errors: wrong head {wrong_heads},")),
+        "{report}"
+    );
+}

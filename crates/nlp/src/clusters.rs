@@ -18,6 +18,8 @@
 //! [`CorpusCounts`] and store [`Clusters::to_bytes`].
 
 use std::collections::HashMap;
+
+use crate::idhash::IdHash;
 use std::fmt;
 
 use crate::model_file::{self, ModelError};
@@ -59,7 +61,7 @@ pub struct Clusters {
     /// Per word (same order): how often it is capitalized away from the sentence start, as a
     /// [`cap_bucket`].
     caps: Vec<u8>,
-    index: HashMap<u64, ([u16; MAX_LEVELS], u8)>,
+    index: HashMap<u64, ([u16; MAX_LEVELS], u8), IdHash>,
 }
 
 /// The capitalization class of a word the clustering does not know.

@@ -20,8 +20,10 @@
 #![deny(missing_docs)]
 
 pub mod clusters;
+mod idhash;
 pub mod lemma;
 pub mod model_file;
 pub mod ner;
 pub mod parser;
+pub mod punct;
 pub mod tagger;

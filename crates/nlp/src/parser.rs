@@ -47,6 +47,8 @@
 //! ```
 
 use crate::clusters::Clusters;
+use crate::idhash::IdHash;
+use crate::punct;
 use crate::model_file::{self, ModelError};
 use std::collections::HashMap;
 use std::fmt;
@@ -117,6 +119,9 @@ pub struct TrainConfig {
     /// The relabeller's table has `2^relabel_bits` rows of one weight per relation; 0: no
     /// relabeller (the relation chosen when the arc is made stays).
     pub relabel_bits: u8,
+    /// The punctuation chooser's table has `2^punct_bits` weights; 0: no chooser (punctuation
+    /// keeps the head the transitions gave it).
+    pub punct_bits: u8,
     /// Passes over the training sentences.
     pub epochs: u32,
     /// From this epoch on (0-based), training follows the model's own prediction (dynamic
@@ -136,6 +141,7 @@ impl Default for TrainConfig {
             transition_bits: 20,
             label_bits: 16,
             relabel_bits: 16,
+            punct_bits: 18,
             epochs: 15,
             explore_from: 1,
             explore: 0.9,
@@ -203,9 +209,13 @@ pub struct Parser {
     lab: Vec<i16>,
     /// The relabeller's weights (empty when `rbits` is 0).
     relab: Vec<i16>,
+    /// Bits of the punctuation chooser's table; 0 when the model has none.
+    pbits: u8,
+    /// The punctuation chooser's weights, one per row (empty when `pbits` is 0).
+    punct: Vec<i16>,
     clusters: Clusters,
     /// Lowercased word hash → hash of the set of Penn tags the tagger gave it in training.
-    amb: HashMap<u64, u64>,
+    amb: HashMap<u64, u64, IdHash>,
 }
 
 impl fmt::Debug for Parser {
@@ -215,6 +225,7 @@ impl fmt::Debug for Parser {
             .field("transition_bits", &self.tbits)
             .field("label_bits", &self.lbits)
             .field("relabel_bits", &self.rbits)
+            .field("punct_bits", &self.pbits)
             .field("clusters", &self.clusters.len())
             .field("ambiguity_classes", &self.amb.len())
             .finish_non_exhaustive()
@@ -315,7 +326,7 @@ impl Atoms {
         upos: &[&str],
         xpos: &[&str],
         clusters: &Clusters,
-        amb: &HashMap<u64, u64>,
+        amb: &HashMap<u64, u64, IdHash>,
     ) -> Atoms {
         let n = words.len();
         let mut a = Atoms {
@@ -889,6 +900,88 @@ fn relabel_features(st: &State, a: &Atoms, sibs: &Siblings, d: usize, f: &mut [u
     debug_assert_eq!(k, NR);
 }
 
+const NP: usize = 25;
+
+/// Fills `f` with the features of attaching punctuation mark `p` to candidate `cands[ci]`
+/// (candidates as [`punct::candidates`] lists them: left climb, then right climb).
+#[allow(clippy::too_many_arguments)]
+fn punct_features(
+    st: &State,
+    a: &Atoms,
+    punct: &[bool],
+    p: usize,
+    cands: &[usize],
+    ci: usize,
+    ph: usize,
+    f: &mut [u64; NP],
+) {
+    let n = st.n;
+    let c = cands[ci];
+    let is = u64::from(c == ph);
+    let side = u64::from(c > p);
+    // Rank within its climb, and whether it is the climb's top.
+    let same: Vec<usize> = cands.iter().copied().filter(|&x| (x > p) == (c > p)).collect();
+    let rank = same.iter().position(|&x| x == c).unwrap_or(0);
+    let top = u64::from(rank + 1 == same.len());
+    let rank = rank.min(4) as u64;
+    let others = (cands.len() - same.len()).min(4) as u64;
+    let (w, pp) = (&a.w, &a.p);
+    let pw = w[p];
+    let ct = pp[c];
+    let cl = st.lab(c);
+    let ch = match st.head[c] {
+        NOHEAD => n,
+        h => h as usize,
+    };
+    let next = if p + 1 < n { p + 1 } else { n };
+    let prev = if p > 0 { p - 1 } else { n };
+    let last = u64::from((p + 1..n).all(|i| punct[i]));
+    let dist = match c.abs_diff(p) {
+        0..=1 => 1u64,
+        2 => 2,
+        3..=4 => 3,
+        5..=7 => 4,
+        _ => 5,
+    };
+    // Odd or even count of the same mark before it: opening or closing quote.
+    let parity = (0..p).filter(|&i| w[i] == pw).count() as u64 & 1;
+    let mut k = 0usize;
+    macro_rules! ft {
+        ($($v:expr),+) => {{
+            let mut h = (k as u64 + 1).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+            $(h = mix(h, $v);)+
+            f[k] = h;
+            k += 1;
+        }};
+    }
+    ft!(side, rank);
+    ft!(side, rank, top);
+    ft!(pw, side, rank);
+    ft!(pw, side, top);
+    ft!(pw, ct, side);
+    ft!(pw, cl, side);
+    ft!(pw, ct, cl, side, top);
+    ft!(pw, pp[next], side, top);
+    ft!(pw, pp[prev], side, top);
+    ft!(pw, last, side, top);
+    ft!(ct, side, top);
+    ft!(cl, side, top);
+    ft!(pw, pp[ch], ct, side);
+    ft!(pw, dist, side);
+    ft!(pw, pp[next], ct, side);
+    ft!(pw, pp[prev], ct, side);
+    ft!(pw, others, side, rank);
+    ft!(pw, w[c], side);
+    ft!(pw, parity, side, rank);
+    ft!(pw, parity, ct, side);
+    ft!(pw, st.lab(ch), cl, side);
+    ft!(pw, side, top, others, last);
+    ft!(is);
+    ft!(pw, is, side, top);
+    ft!(pw, is, ct);
+    debug_assert_eq!(k, NP);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parsing.
 
@@ -917,7 +1010,9 @@ impl Parser {
         let tbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
         let lbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
         let rbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
-        if !(1..=26).contains(&tbits) || !(1..=24).contains(&lbits) || rbits > 24 {
+        let pbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
+        if !(1..=26).contains(&tbits) || !(1..=24).contains(&lbits) || rbits > 24 || pbits > 26
+        {
             return Err(corrupt("bad table size"));
         }
         let ncl = r.u32().ok_or_else(|| corrupt("no clusters"))? as usize;
@@ -927,7 +1022,7 @@ impl Parser {
         if namb.saturating_mul(16) > r.b.len() - r.at {
             return Err(corrupt("ambiguity class count exceeds the file"));
         }
-        let mut amb = HashMap::with_capacity(namb);
+        let mut amb = HashMap::with_capacity_and_hasher(namb, IdHash::default());
         for _ in 0..namb {
             let k = r
                 .take(8)
@@ -947,12 +1042,14 @@ impl Parser {
         } else {
             (1usize << rbits) * nlabels
         };
-        if r.b.len() - r.at != 2 * (tlen + llen + rlen) {
+        let plen = if pbits == 0 { 0 } else { 1usize << pbits };
+        if r.b.len() - r.at != 2 * (tlen + llen + rlen + plen) {
             return Err(corrupt("weight tables do not match their declared size"));
         }
         let trans = r.i16s(tlen).ok_or_else(|| corrupt("truncated weights"))?;
         let lab = r.i16s(llen).ok_or_else(|| corrupt("truncated weights"))?;
         let relab = r.i16s(rlen).ok_or_else(|| corrupt("truncated weights"))?;
+        let punct = r.i16s(plen).ok_or_else(|| corrupt("truncated weights"))?;
         Ok(Parser {
             labels,
             root,
@@ -963,6 +1060,8 @@ impl Parser {
             trans,
             lab,
             relab,
+            pbits,
+            punct,
             clusters,
             amb,
         })
@@ -971,7 +1070,7 @@ impl Parser {
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut p = Vec::with_capacity(
-            2 * (self.trans.len() + self.lab.len() + self.relab.len()) + 1024,
+            2 * (self.trans.len() + self.lab.len() + self.relab.len() + self.punct.len()) + 1024,
         );
         p.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
         for l in &self.labels {
@@ -983,6 +1082,7 @@ impl Parser {
         p.push(self.tbits);
         p.push(self.lbits);
         p.push(self.rbits);
+        p.push(self.pbits);
         let clusters = self.clusters.to_bytes();
         p.extend_from_slice(&(clusters.len() as u32).to_le_bytes());
         p.extend_from_slice(&clusters);
@@ -993,7 +1093,13 @@ impl Parser {
             p.extend_from_slice(&k.to_le_bytes());
             p.extend_from_slice(&v.to_le_bytes());
         }
-        for w in self.trans.iter().chain(&self.lab).chain(&self.relab) {
+        for w in self
+            .trans
+            .iter()
+            .chain(&self.lab)
+            .chain(&self.relab)
+            .chain(&self.punct)
+        {
             p.extend_from_slice(&w.to_le_bytes());
         }
         model_file::write(KIND, VERSION, &p)
@@ -1074,6 +1180,9 @@ impl Parser {
         }
         let root = st.s(0);
         let relabelled = self.relabel(&st, &atoms, &first, lscores);
+        if self.pbits > 0 {
+            self.place_punctuation(&mut st, &atoms, root);
+        }
         for d in 0..n {
             if d == root {
                 heads.push(0);
@@ -1090,17 +1199,53 @@ impl Parser {
         }
     }
 
-    /// The relabeller's relation for every attached word of a finished parse (`None` when the
-    /// model has no relabeller). Context relations (the head's, the siblings') are the ones
-    /// chosen during parsing.
+    /// Re-attaches every punctuation mark of a finished parse to the node the chooser scores
+    /// best among those the UD rule allows ([`punct::candidates`]).
+    fn place_punctuation(&self, st: &mut State, atoms: &Atoms, root: usize) {
+        let n = st.n;
+        let mut heads: Vec<Option<usize>> = (0..n)
+            .map(|d| match st.head[d] {
+                NOHEAD => None,
+                h => Some(h as usize),
+            })
+            .collect();
+        let punct: Vec<bool> = (0..n).map(|i| atoms.pc[i + 1] > atoms.pc[i]).collect();
+        let mut cands = Vec::new();
+        let mut f = [0u64; NP];
+        for p in 0..n {
+            if !punct[p] || p == root || heads[p].is_none() {
+                continue;
+            }
+            punct::candidates(&heads, &punct, p, &mut cands);
+            // Never under its own subtree (a word may hang from the mark).
+            cands.retain(|&c| !punct::descends(&heads, c, p));
+            let ph = st.head[p] as usize;
+            let mut best: Option<(i32, usize)> = None;
+            for (ci, &c) in cands.iter().enumerate() {
+                punct_features(st, atoms, &punct, p, &cands, ci, ph, &mut f);
+                let score: i32 = f
+                    .iter()
+                    .map(|&h| i32::from(self.punct[row(h, self.pbits)]))
+                    .sum();
+                if best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, c));
+                }
+            }
+            if let Some((_, c)) = best {
+                heads[p] = Some(c);
+                st.head[p] = c as u32;
+            }
+        }
+    }
+
+    /// The relation of every attached word of a finished parse by the arc-time scores (`first`,
+    /// one row per dependent) plus the relabeller's (`None` when the model has no relabeller).
+    /// Context relations (the head's, the siblings') are the ones chosen during parsing.
     fn relabel(&self, st: &State, atoms: &Atoms, first: &[i32], s: &mut [i32]) -> Option<Vec<u16>> {
         if self.rbits == 0 {
             return None;
         }
-        let mode = std::env::var("DYAD_RELABEL").unwrap_or_default();
-        if mode == "off" {
-            return None;
-        }
+
         let n = st.n;
         let sibs = Siblings::new(&st.head, n);
         let mut f = [0u64; NR];
@@ -1111,15 +1256,9 @@ impl Parser {
                 continue;
             }
             relabel_features(st, atoms, &sibs, d, &mut f);
-            if mode == "sum" {
-                s.copy_from_slice(&first[d * l..(d + 1) * l]);
-            } else if mode == "sum2" {
-                s.iter_mut().zip(&first[d * l..(d + 1) * l]).for_each(|(x, y)| *x = 2 * y);
-            } else if mode == "half" {
-                s.iter_mut().zip(&first[d * l..(d + 1) * l]).for_each(|(x, y)| *x = y / 2);
-            } else {
-                s.iter_mut().for_each(|x| *x = 0);
-            }
+            // The arc-time scores plus the relabeller's: on EWT dev the sum beat either alone
+            // (see the model card).
+            s.copy_from_slice(&first[d * l..(d + 1) * l]);
             let mut t = 0i16;
             for &h in &f {
                 let r = row(h, self.rbits) * l;
@@ -1343,7 +1482,7 @@ impl Weights {
 
 /// The ambiguity class of every word seen at least three times in `sentences`: a hash of the
 /// sorted set of Penn tags that make up at least 5 % of its occurrences.
-fn ambiguity_classes(sentences: &[TrainSentence]) -> HashMap<u64, u64> {
+fn ambiguity_classes(sentences: &[TrainSentence]) -> HashMap<u64, u64, IdHash> {
     let mut counts: HashMap<u64, HashMap<&str, u32>> = HashMap::new();
     for s in sentences {
         for (w, t) in s.words.iter().zip(&s.xpos) {
@@ -1598,6 +1737,11 @@ pub fn train_with(
     );
     let rbits = config.relabel_bits.min(24);
     let relab = train_relabeller(&data, nl, rbits, config.epochs, config.seed);
+    let pbits = config.punct_bits.min(26);
+    let mut pw = Weights::new(if pbits == 0 { 0 } else { 1usize << pbits });
+    let mut pf = [0u64; NP];
+    let mut pg = [0u64; NP];
+    let mut cands = Vec::new();
     let mut tw = Weights::new((1usize << tbits) * MOVES);
     let mut lw = Weights::new((1usize << lbits) * nl);
     let mut c: i64 = 1;
@@ -1608,7 +1752,7 @@ pub fn train_with(
     let mut trows = [0usize; NT];
     let mut lrows = [0usize; NL];
     let mut lscores = vec![0i64; nl];
-    let build = |tw: &Weights, lw: &Weights, c: i64| Parser {
+    let build = |tw: &Weights, lw: &Weights, pw: &Weights, c: i64| Parser {
         labels: labels.clone(),
         root: 0,
         fallback: 1,
@@ -1618,6 +1762,8 @@ pub fn train_with(
         trans: tw.quantize(c),
         lab: lw.quantize(c),
         relab: relab.clone(),
+        pbits,
+        punct: pw.quantize(c),
         clusters: config.clusters.clone(),
         amb: amb.clone(),
     };
@@ -1703,13 +1849,55 @@ pub fn train_with(
                 };
                 st.apply(mv, lab);
             }
+            // The punctuation chooser learns on the trees the parser itself builds (gold trees
+            // in the first epoch, then the explored ones), so that its candidates carry the
+            // parser's own mistakes.
+            if pbits > 0 {
+                let heads: Vec<Option<usize>> = (0..g.n)
+                    .map(|d| (st.head[d] != NOHEAD).then_some(st.head[d] as usize))
+                    .collect();
+                let punct: Vec<bool> = (0..g.n)
+                    .map(|i| g.atoms.pc[i + 1] > g.atoms.pc[i])
+                    .collect();
+                for p in 0..g.n {
+                    if !punct[p] || g.gold[p] == GROOT {
+                        continue;
+                    }
+                    let Some(ph) = heads[p] else { continue };
+                    punct::candidates(&heads, &punct, p, &mut cands);
+                    cands.retain(|&x| !punct::descends(&heads, x, p));
+                    let Some(gi) = cands.iter().position(|&x| x == g.gold[p] as usize) else {
+                        continue;
+                    };
+                    if cands.len() < 2 {
+                        continue;
+                    }
+                    let mut best = (i64::MIN, 0usize);
+                    for ci in 0..cands.len() {
+                        punct_features(&st, &g.atoms, &punct, p, &cands, ci, ph, &mut pf);
+                        let score: i64 = pf.iter().map(|&h| pw.w[row(h, pbits)] as i64).sum();
+                        if score > best.0 {
+                            best = (score, ci);
+                        }
+                    }
+                    if best.1 != gi {
+                        punct_features(&st, &g.atoms, &punct, p, &cands, gi, ph, &mut pg);
+                        punct_features(&st, &g.atoms, &punct, p, &cands, best.1, ph, &mut pf);
+                        for (&a, &b) in pg.iter().zip(&pf) {
+                            pw.add(row(a, pbits), 1, c);
+                            pw.add(row(b, pbits), -1, c);
+                        }
+                    }
+                    c += 1;
+                }
+            }
         }
         report
             .epoch_errors
             .push(errors as f64 / decisions.max(1) as f64);
-        on_epoch(epoch, &build(&tw, &lw, c));
+        on_epoch(epoch, &build(&tw, &lw, &pw, c));
     }
-    let parser = build(&tw, &lw, c);
+    let parser = build(&tw, &lw, &pw, c);
     (parser, report)
 }
 
@@ -1749,7 +1937,7 @@ mod tests {
             }
         }
         let g = Prepared {
-            atoms: Atoms::new(&words, &[], &[], &Clusters::default(), &HashMap::new()),
+            atoms: Atoms::new(&words, &[], &[], &Clusters::default(), &HashMap::default()),
             n,
             gold,
             glabel: vec![0; n],

@@ -28,7 +28,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::str::FromStr;
 
 use crate::clusters::{Clusters, MAX_LEVELS};
@@ -264,25 +263,7 @@ impl fmt::Debug for Tagger {
     }
 }
 
-/// A hasher for keys that are already hashes.
-#[derive(Default, Clone, Copy)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) ^ u64::from(b) ^ (self.0 >> 56);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type IdHash = BuildHasherDefault<IdHasher>;
+use crate::idhash::IdHash;
 
 // ---------------------------------------------------------------------------------------------
 // Features

@@ -265,10 +265,26 @@ pub fn error_report(
     let mut tags = Tags::default();
     let (mut mistagged, mut mistagged_head, mut mistagged_label) = (0usize, 0usize, 0usize);
     let (mut total_head, mut total_label) = (0usize, 0usize);
+    let (mut marks, mut marks_right, mut marks_reachable) = (0usize, 0usize, 0usize);
+    let mut cands = Vec::new();
     for s in &sentences {
         let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
         let (upos, xpos) = tags.get(tagger, s);
         parser.parse(&words, &upos, &xpos, &mut heads, &mut labels);
+        // Punctuation: is the gold head among the nodes the UD rule allows on this parse?
+        let punct: Vec<bool> = upos.iter().map(|u| *u == "PUNCT").collect();
+        let tree: Vec<Option<usize>> = heads
+            .iter()
+            .map(|&h| (h > 0).then(|| h as usize - 1))
+            .collect();
+        for p in (0..words.len()).filter(|&p| punct[p]) {
+            let Some(gh) = s.words[p].head else { continue };
+            dyad_nlp::punct::candidates(&tree, &punct, p, &mut cands);
+            marks += 1;
+            marks_right += usize::from(heads[p] == gh);
+            marks_reachable +=
+                usize::from(gh > 0 && cands.contains(&(gh as usize - 1)) || heads[p] == gh);
+        }
         for (i, w) in s.words.iter().enumerate() {
             let Some(gh) = w.head else { continue };
             let bad_tag = xpos[i] != w.xpos;
@@ -327,6 +343,10 @@ pub fn error_report(
         "errors: wrong head {total_head}, right head but wrong relation {total_label}; words with a \
          wrong XPOS {mistagged}, of which {mistagged_head} wrong head and {mistagged_label} wrong \
          relation\n"
+    ));
+    out.push_str(&format!(
+        "punctuation (predicted PUNCT): {marks} marks, {marks_right} with the gold head; the gold \
+         head is the parse's or one the UD rule allows on the parse for {marks_reachable}\n"
     ));
     Ok(out)
 }
