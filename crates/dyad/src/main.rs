@@ -527,7 +527,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         None => (!gold_tags).then(|| &Models::builtin().tagger),
                     };
                     if errors {
-                        print!("{}", dyad::nlp::parser::error_report(parser, tagger, &conllu)?);
+                        print!(
+                            "{}",
+                            dyad::nlp::parser::error_report(parser, tagger, &conllu)?
+                        );
                     }
                     println!("{}", dyad::nlp::parser::eval(parser, tagger, &conllu)?);
                 }

@@ -68,7 +68,8 @@ fn error_report_breaks_down_a_small_file() {
         5\tofficials\tofficial\tNOUN\tNNS\t_\t6\tnsubj\t_\t_\n\
         6\tsaid\tsay\tVERB\tVBD\t_\t0\troot\t_\t_\n\
         7\t.\t.\tPUNCT\t.\t_\t6\tpunct\t_\t_\n\n";
-    let path = std::env::temp_dir().join(format!("dyad-error-report-{}.conllu", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("dyad-error-report-{}.conllu", std::process::id()));
     std::fs::write(&path, conllu).unwrap();
     let report = dyad::nlp::parser::error_report(&parser, None, &path).unwrap();
     let score = eval(&parser, None, &path).unwrap();
@@ -76,7 +77,10 @@ fn error_report_breaks_down_a_small_file() {
     assert!(report.starts_with("relation"), "{report}");
     assert!(report.contains("\nccomp "), "{report}");
     assert!(report.contains("gold UPOS"), "{report}");
-    assert!(report.contains("punctuation (predicted PUNCT): 2 marks"), "{report}");
+    assert!(
+        report.contains("punctuation (predicted PUNCT): 2 marks"),
+        "{report}"
+    );
     let wrong_heads = score.words - score.heads;
     assert!(
         report.contains(&format!("errors: wrong head {wrong_heads},")),

@@ -48,8 +48,8 @@
 
 use crate::clusters::Clusters;
 use crate::idhash::IdHash;
-use crate::punct;
 use crate::model_file::{self, ModelError};
+use crate::punct;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -63,7 +63,10 @@ const KIND: &[u8; 4] = b"PARS";
 const SETTLED: [&str; 4] = ["punct", "det", "case", "cc"];
 
 fn settled(labels: &[String]) -> Vec<bool> {
-    labels.iter().map(|l| SETTLED.contains(&l.as_str())).collect()
+    labels
+        .iter()
+        .map(|l| SETTLED.contains(&l.as_str()))
+        .collect()
 }
 
 /// The relation of the root word.
@@ -802,8 +805,7 @@ impl Siblings {
             first: vec![none; n + 1],
         };
         let mut last = vec![none; n + 1];
-        for d in 0..n {
-            let h = head[d];
+        for (d, &h) in head.iter().enumerate().take(n) {
             if h == NOHEAD || h as usize >= n {
                 continue;
             }
@@ -931,7 +933,11 @@ fn punct_features(
     let is = u64::from(c == ph);
     let side = u64::from(c > p);
     // Rank within its climb, and whether it is the climb's top.
-    let same: Vec<usize> = cands.iter().copied().filter(|&x| (x > p) == (c > p)).collect();
+    let same: Vec<usize> = cands
+        .iter()
+        .copied()
+        .filter(|&x| (x > p) == (c > p))
+        .collect();
     let rank = same.iter().position(|&x| x == c).unwrap_or(0);
     let top = u64::from(rank + 1 == same.len());
     let rank = rank.min(4) as u64;
@@ -1022,8 +1028,7 @@ impl Parser {
         let lbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
         let rbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
         let pbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
-        if !(1..=26).contains(&tbits) || !(1..=24).contains(&lbits) || rbits > 24 || pbits > 26
-        {
+        if !(1..=26).contains(&tbits) || !(1..=24).contains(&lbits) || rbits > 24 || pbits > 26 {
             return Err(corrupt("bad table size"));
         }
         let ncl = r.u32().ok_or_else(|| corrupt("no clusters"))? as usize;
