@@ -711,11 +711,22 @@ fn trans_features(st: &State, a: &Atoms, f: &mut [u64; NT]) {
     debug_assert_eq!(k, NT);
 }
 
-/// Fills `f` with the features of labelling the arc `h → d`.
-fn label_features(st: &State, a: &Atoms, h: usize, d: usize, f: &mut [u64; NL]) {
+/// The arc templates shared by the arc-time labeller and the relabeller, in their fixed order,
+/// each handed to `emit` as the values it conjoins. `head_context` adds the two templates that
+/// read the relations of the head's other children as they stand when the arc is made (the
+/// relabeller, which sees the finished tree, has its own instead: they would show it the
+/// dependent's own relation).
+#[inline]
+fn arc_templates(
+    st: &State,
+    a: &Atoms,
+    h: usize,
+    d: usize,
+    head_context: bool,
+    emit: &mut impl FnMut(&[u64]),
+) {
     let n = st.n;
     let (w, p, u) = (&a.w, &a.p, &a.u);
-    let dir = if d < h { 0x11u64 } else { 0x22 };
     let dist = (h.abs_diff(d)).min(8) as u64;
     let (dw, dp, du, hw, hp, hu) = (w[d], p[d], u[d], w[h], p[h], u[h]);
     let (dl, dr) = (st.lc1[d] as usize, st.rc1[d] as usize);
@@ -723,65 +734,88 @@ fn label_features(st: &State, a: &Atoms, h: usize, d: usize, f: &mut [u64; NL]) 
     let dnext = if d + 1 < n { d + 1 } else { n };
     let hprev = if h > 0 && h < n { h - 1 } else { n };
     let hnext = if h + 1 < n { h + 1 } else { n };
-    let mut k = 0usize;
-    macro_rules! ft {
-        ($($v:expr),+) => {{
-            let mut h = (k as u64 + 1).wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ dir;
-            $(h = mix(h, $v);)+
-            f[k] = h;
-            k += 1;
-        }};
+    emit(&[dw]);
+    emit(&[dp]);
+    emit(&[dw, dp]);
+    emit(&[hw]);
+    emit(&[hp]);
+    emit(&[hw, hp]);
+    emit(&[dw, hw]);
+    emit(&[dp, hp]);
+    emit(&[dw, hp]);
+    emit(&[dp, hw]);
+    emit(&[dp, hp, dist]);
+    emit(&[dp, st.lab(dl)]);
+    emit(&[dp, st.lab(dr)]);
+    emit(&[dp, st.ls[d]]);
+    emit(&[dp, st.rs[d]]);
+    if head_context {
+        emit(&[hp, st.ls[h] | st.rs[h]]);
     }
-    ft!(dw);
-    ft!(dp);
-    ft!(dw, dp);
-    ft!(hw);
-    ft!(hp);
-    ft!(hw, hp);
-    ft!(dw, hw);
-    ft!(dp, hp);
-    ft!(dw, hp);
-    ft!(dp, hw);
-    ft!(dp, hp, dist);
-    ft!(dp, st.lab(dl));
-    ft!(dp, st.lab(dr));
-    ft!(dp, st.ls[d]);
-    ft!(dp, st.rs[d]);
-    ft!(hp, st.ls[h] | st.rs[h]);
-    ft!(dp, hp, p[dprev]);
-    ft!(dp, hp, p[dnext]);
-    ft!(dp, hp, p[hprev]);
-    ft!(dp, hp, p[hnext]);
-    ft!(du, hu);
-    ft!(dw, w[dnext]);
-    ft!(dp, w[dl]);
-    ft!(dp, w[dl], hp);
-    ft!(du, dist);
-    ft!(dp, p[dl], p[dr]);
-    ft!(dw, dp, hp);
-    ft!(dp, hw, hp);
-    ft!(du, hu, st.ls[d], st.rs[d]);
-    ft!(
-        dp,
-        hp,
-        st.lab(st.lc1[h] as usize),
-        st.lab(st.rc1[h] as usize)
-    );
+    emit(&[dp, hp, p[dprev]]);
+    emit(&[dp, hp, p[dnext]]);
+    emit(&[dp, hp, p[hprev]]);
+    emit(&[dp, hp, p[hnext]]);
+    emit(&[du, hu]);
+    emit(&[dw, w[dnext]]);
+    emit(&[dp, w[dl]]);
+    emit(&[dp, w[dl], hp]);
+    emit(&[du, dist]);
+    emit(&[dp, p[dl], p[dr]]);
+    emit(&[dw, dp, hp]);
+    emit(&[dp, hw, hp]);
+    emit(&[du, hu, st.ls[d], st.rs[d]]);
+    if head_context {
+        emit(&[
+            dp,
+            hp,
+            st.lab(st.lc1[h] as usize),
+            st.lab(st.rc1[h] as usize),
+        ]);
+    }
     let (x, sh) = (&a.x, &a.h);
-    ft!(x[d]);
-    ft!(x[d], hp);
-    ft!(x[d], x[h]);
-    ft!(sh[d]);
-    ft!(dw, x[h]);
-    ft!(x[h], dp);
-    ft!(dw, dist);
-    ft!(du, hu, dist);
-    ft!(dp, w[dprev]);
-    ft!(sh[d], hp);
+    emit(&[x[d]]);
+    emit(&[x[d], hp]);
+    emit(&[x[d], x[h]]);
+    emit(&[sh[d]]);
+    emit(&[dw, x[h]]);
+    emit(&[x[h], dp]);
+    emit(&[dw, dist]);
+    emit(&[du, hu, dist]);
+    emit(&[dp, w[dprev]]);
+    emit(&[sh[d], hp]);
     let c = &a.c[1];
-    ft!(c[d]);
-    ft!(c[d], hp);
-    ft!(c[d], c[h]);
+    emit(&[c[d]]);
+    emit(&[c[d], hp]);
+    emit(&[c[d], c[h]]);
+}
+
+/// A hashing emitter for [`arc_templates`] and the relabeller's extra templates: template `k`
+/// (counted by the emitter) is seeded with `(k + 1) * seed ^ dir`.
+#[inline]
+fn hashing<'f>(f: &'f mut [u64], seed: u64, dir: u64, k: &'f mut usize) -> impl FnMut(&[u64]) + 'f {
+    move |vals: &[u64]| {
+        let mut h = (*k as u64 + 1).wrapping_mul(seed) ^ dir;
+        for &v in vals {
+            h = mix(h, v);
+        }
+        f[*k] = h;
+        *k += 1;
+    }
+}
+
+/// Fills `f` with the features of labelling the arc `h → d`.
+fn label_features(st: &State, a: &Atoms, h: usize, d: usize, f: &mut [u64; NL]) {
+    let dir = if d < h { 0x11u64 } else { 0x22 };
+    let mut k = 0usize;
+    arc_templates(
+        st,
+        a,
+        h,
+        d,
+        true,
+        &mut hashing(f, 0xD6E8_FEB8_6659_FD93, dir, &mut k),
+    );
     debug_assert_eq!(k, NL);
 }
 
@@ -828,15 +862,10 @@ impl Siblings {
 fn relabel_features(st: &State, a: &Atoms, sibs: &Siblings, d: usize, f: &mut [u64; NR]) {
     let n = st.n;
     let h = st.head[d] as usize;
-    let (w, p, u) = (&a.w, &a.p, &a.u);
+    let p = &a.p;
     let dir = if d < h { 0x33u64 } else { 0x44 };
-    let dist = (h.abs_diff(d)).min(8) as u64;
-    let (dw, dp, du, hw, hp, hu) = (w[d], p[d], u[d], w[h], p[h], u[h]);
-    let (dl, dr) = (st.lc1[d] as usize, st.rc1[d] as usize);
-    let dprev = if d > 0 { d - 1 } else { n };
-    let dnext = if d + 1 < n { d + 1 } else { n };
-    let hprev = if h > 0 && h < n { h - 1 } else { n };
-    let hnext = if h + 1 < n { h + 1 } else { n };
+    let (du, dp, hu, hp) = (a.u[d], p[d], a.u[h], p[h]);
+    let dr = st.rc1[d] as usize;
     let g = match st.head[h] {
         NOHEAD => n,
         x => x as usize,
@@ -851,65 +880,17 @@ fn relabel_features(st: &State, a: &Atoms, sibs: &Siblings, d: usize, f: &mut [u
         c = sibs.next[c] as usize;
     }
     let mut k = 0usize;
-    macro_rules! ft {
-        ($($v:expr),+) => {{
-            let mut h = (k as u64 + 1).wrapping_mul(0x9FB2_1C65_1E98_DF25) ^ dir;
-            $(h = mix(h, $v);)+
-            f[k] = h;
-            k += 1;
-        }};
-    }
-    ft!(dw);
-    ft!(dp);
-    ft!(dw, dp);
-    ft!(hw);
-    ft!(hp);
-    ft!(hw, hp);
-    ft!(dw, hw);
-    ft!(dp, hp);
-    ft!(dw, hp);
-    ft!(dp, hw);
-    ft!(dp, hp, dist);
-    ft!(dp, st.lab(dl));
-    ft!(dp, st.lab(dr));
-    ft!(dp, st.ls[d]);
-    ft!(dp, st.rs[d]);
-    ft!(dp, hp, p[dprev]);
-    ft!(dp, hp, p[dnext]);
-    ft!(dp, hp, p[hprev]);
-    ft!(dp, hp, p[hnext]);
-    ft!(du, hu);
-    ft!(dw, w[dnext]);
-    ft!(dp, w[dl]);
-    ft!(dp, w[dl], hp);
-    ft!(du, dist);
-    ft!(dp, p[dl], p[dr]);
-    ft!(dw, dp, hp);
-    ft!(dp, hw, hp);
-    ft!(du, hu, st.ls[d], st.rs[d]);
-    let (x, sh) = (&a.x, &a.h);
-    ft!(x[d]);
-    ft!(x[d], hp);
-    ft!(x[d], x[h]);
-    ft!(sh[d]);
-    ft!(dw, x[h]);
-    ft!(x[h], dp);
-    ft!(dw, dist);
-    ft!(du, hu, dist);
-    ft!(dp, w[dprev]);
-    ft!(sh[d], hp);
-    let c1 = &a.c[1];
-    ft!(c1[d]);
-    ft!(c1[d], hp);
-    ft!(c1[d], c1[h]);
+    let mut emit = hashing(f, 0x9FB2_1C65_1E98_DF25, dir, &mut k);
+    arc_templates(st, a, h, d, false, &mut emit);
     // Only the whole tree shows these.
-    ft!(dp, hp, others);
-    ft!(dp, hp, st.lab(h));
-    ft!(dp, hp, p[g]);
-    ft!(dp, hp, p[ns], st.lab(ns));
-    ft!(dp, hp, p[ps], st.lab(ps));
-    ft!(dp, w[dr]);
-    ft!(du, hu, st.lab(h), others);
+    emit(&[dp, hp, others]);
+    emit(&[dp, hp, st.lab(h)]);
+    emit(&[dp, hp, p[g]]);
+    emit(&[dp, hp, p[ns], st.lab(ns)]);
+    emit(&[dp, hp, p[ps], st.lab(ps)]);
+    emit(&[dp, a.w[dr]]);
+    emit(&[du, hu, st.lab(h), others]);
+    drop(emit);
     debug_assert_eq!(k, NR);
 }
 
