@@ -820,6 +820,12 @@ fn label_features(st: &State, a: &Atoms, h: usize, d: usize, f: &mut [u64; NL]) 
 }
 
 const NR: usize = 48;
+/// The relabeller only revisits arcs whose arc-time relation won by at most this margin (in
+/// the quantized units of the relation table). Chosen on EWT and GUM dev with a train-only
+/// model of the shipped settings: at this margin no score moved (predicted or gold tags) and 86 %
+/// of the relabelling is skipped; at 5,000 LAS fell by 0.02–0.05. A model trained with other
+/// settings may want another margin.
+const RELABEL_MARGIN: i32 = 20_000;
 
 /// Sibling links of a tree (`n`: none): each word's nearest sibling before and after it, and
 /// each word's first child.
@@ -1251,6 +1257,19 @@ impl Parser {
         let mut out = st.label[..n].to_vec();
         for (d, o) in out.iter_mut().enumerate() {
             if st.head[d] == NOHEAD || self.settled.get(*o as usize).copied().unwrap_or(false) {
+                continue;
+            }
+            // A confident arc-time choice stands: the relabeller only looks at close calls.
+            let arc_time = &first[d * l..(d + 1) * l];
+            let chosen = arc_time[*o as usize];
+            let second = arc_time
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != *o as usize && i != self.root as usize)
+                .map(|(_, &x)| x)
+                .max()
+                .unwrap_or(i32::MIN);
+            if chosen.saturating_sub(second) > RELABEL_MARGIN {
                 continue;
             }
             relabel_features(st, atoms, &sibs, d, &mut f);
