@@ -1600,6 +1600,33 @@ fn costs(st: &State, g: &Prepared, valid: &[bool; MOVES]) -> [u32; MOVES] {
     c
 }
 
+/// Scores every relation for the features `f` with the training (not yet averaged) weights of a
+/// relation table; fills `rows` with each feature's row start and returns the best relation other
+/// than the root's (id 0).
+fn best_training_label(
+    w: &Weights,
+    f: &[u64],
+    bits: u8,
+    rows: &mut [usize],
+    scores: &mut [i64],
+) -> usize {
+    let nl = scores.len();
+    scores.iter_mut().for_each(|x| *x = 0);
+    for (r, &h) in rows.iter_mut().zip(f) {
+        *r = row(h, bits) * nl;
+        for (x, w) in scores.iter_mut().zip(&w.w[*r..*r + nl]) {
+            *x += *w as i64;
+        }
+    }
+    let mut best = 1usize;
+    for (i, &x) in scores.iter().enumerate() {
+        if i != 0 && x > scores[best] {
+            best = i;
+        }
+    }
+    best
+}
+
 /// Trains the relabeller on the gold trees (projectivized heads, gold relations as context) with
 /// the training tags; returns its averaged, quantized table (empty when `bits` is 0). It does not
 /// depend on the transition model, so it is trained once, before the parser's epochs.
@@ -1641,19 +1668,7 @@ fn train_relabeller(data: &[Prepared], nl: usize, bits: u8, epochs: u32, seed: u
                     continue;
                 }
                 relabel_features(st, &g.atoms, sibs, d, &mut f);
-                scores.iter_mut().for_each(|x| *x = 0);
-                for (r, &h) in rows.iter_mut().zip(&f) {
-                    *r = row(h, bits) * nl;
-                    for (x, w) in scores.iter_mut().zip(&rw.w[*r..*r + nl]) {
-                        *x += *w as i64;
-                    }
-                }
-                let mut best = 1usize;
-                for (i, &x) in scores.iter().enumerate() {
-                    if i != 0 && x > scores[best] {
-                        best = i;
-                    }
-                }
+                let best = best_training_label(&rw, &f, bits, &mut rows, &mut scores);
                 let gl = g.glabel[d] as usize;
                 if best != gl {
                     for &r in &rows {
@@ -1838,19 +1853,7 @@ pub fn train_with(
                 } else {
                     let (h, d) = st.arc(mv);
                     label_features(&st, &g.atoms, h, d, &mut lf);
-                    lscores.iter_mut().for_each(|x| *x = 0);
-                    for (r, &fh) in lrows.iter_mut().zip(&lf) {
-                        *r = row(fh, lbits) * nl;
-                        for (x, w) in lscores.iter_mut().zip(&lw.w[*r..*r + nl]) {
-                            *x += *w as i64;
-                        }
-                    }
-                    let mut best = 1usize;
-                    for (i, &x) in lscores.iter().enumerate() {
-                        if i != 0 && x > lscores[best] {
-                            best = i;
-                        }
-                    }
+                    let best = best_training_label(&lw, &lf, lbits, &mut lrows, &mut lscores);
                     if g.gold[d] == h as u32 {
                         let gl = g.glabel[d] as usize;
                         if best != gl {
