@@ -1480,6 +1480,15 @@ impl Weights {
         self.u[i] += c * delta as i64;
     }
 
+    /// The perceptron update over feature rows (each row's start in `rows`): column `good` up,
+    /// column `bad` down.
+    fn promote(&mut self, rows: &[usize], good: usize, bad: usize, c: i64) {
+        for &r in rows {
+            self.add(r + good, 1, c);
+            self.add(r + bad, -1, c);
+        }
+    }
+
     /// The averaged weights quantized to `i16`.
     fn quantize(&self, c: i64) -> Vec<i16> {
         let c = c.max(1) as f64;
@@ -1671,10 +1680,7 @@ fn train_relabeller(data: &[Prepared], nl: usize, bits: u8, epochs: u32, seed: u
                 let best = best_training_label(&rw, &f, bits, &mut rows, &mut scores);
                 let gl = g.glabel[d] as usize;
                 if best != gl {
-                    for &r in &rows {
-                        rw.add(r + gl, 1, c);
-                        rw.add(r + best, -1, c);
-                    }
+                    rw.promote(&rows, gl, best, c);
                 }
                 c += 1;
             }
@@ -1837,10 +1843,7 @@ pub fn train_with(
                 decisions += 1;
                 if cost[pred] > min {
                     errors += 1;
-                    for &r in &trows {
-                        tw.add(r + oracle, 1, c);
-                        tw.add(r + pred, -1, c);
-                    }
+                    tw.promote(&trows, oracle, pred, c);
                 }
                 c += 1;
                 let mv = if epoch >= config.explore_from && rng.unit() < config.explore {
@@ -1857,10 +1860,7 @@ pub fn train_with(
                     if g.gold[d] == h as u32 {
                         let gl = g.glabel[d] as usize;
                         if best != gl {
-                            for &r in &lrows {
-                                lw.add(r + gl, 1, c);
-                                lw.add(r + best, -1, c);
-                            }
+                            lw.promote(&lrows, gl, best, c);
                         }
                         c += 1;
                         gl as u16
