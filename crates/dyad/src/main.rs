@@ -318,6 +318,10 @@ enum TrainCommand {
         /// model's setting).
         #[arg(long)]
         relabel_bits: Option<u8>,
+        /// The attachment reviser's table has 2^N weights, 0 for no reviser (default: the
+        /// shipped model's setting).
+        #[arg(long)]
+        revise_bits: Option<u8>,
         /// Where to write the model.
         #[arg(long, default_value = "models/parser/parser.bin")]
         out: PathBuf,
@@ -521,7 +525,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 } => {
                     let loaded = model.map(|p| load(&p, DepParser::from_bytes)).transpose()?;
                     let parser = loaded.as_ref().unwrap_or_else(|| &Models::builtin().parser);
-                    let own_tagger = tagger.map(|p| load(&p, Tagger::from_bytes)).transpose()?;
+                    // With `--model`, only the built-in tagger is loaded (not every built-in
+                    // model), so that a model of a new format can be scored before the
+                    // embedded parser is replaced.
+                    let own_tagger = match tagger {
+                        Some(p) => Some(load(&p, Tagger::from_bytes)?),
+                        None if loaded.is_some() && !gold_tags => Some(
+                            Tagger::from_bytes(dyad::models::TAGGER_BYTES)
+                                .context("the built-in tagger")?,
+                        ),
+                        None => None,
+                    };
                     let tagger = match &own_tagger {
                         Some(t) => Some(t),
                         None => (!gold_tags).then(|| &Models::builtin().tagger),
@@ -595,6 +609,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 jackknife,
                 label_bits,
                 relabel_bits,
+                revise_bits,
                 out,
             } => {
                 println!(
@@ -608,6 +623,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             jackknife,
                             label_bits,
                             relabel_bits,
+                            revise_bits,
                         }
                     )?
                 );

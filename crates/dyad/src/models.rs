@@ -203,3 +203,19 @@ impl Models {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every shipped model loads and writes itself back byte for byte: the in-memory layouts
+    /// (compact hash slots, quantized tables) lose nothing the file holds.
+    #[test]
+    fn shipped_models_round_trip() {
+        let m = Models::load();
+        assert!(m.tagger.to_bytes() == TAGGER_BYTES, "tagger");
+        assert!(m.lemmatizer.to_bytes() == LEMMAS_BYTES, "lemmatizer");
+        assert!(m.parser.to_bytes() == PARSER_BYTES, "parser");
+        assert!(m.ner.to_bytes() == NER_BYTES, "NER");
+    }
+}

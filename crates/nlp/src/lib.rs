@@ -26,4 +26,5 @@ pub mod model_file;
 pub mod ner;
 pub mod parser;
 pub mod punct;
+pub mod revise;
 pub mod tagger;

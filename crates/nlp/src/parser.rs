@@ -50,11 +50,12 @@ use crate::clusters::Clusters;
 use crate::idhash::IdHash;
 use crate::model_file::{self, ModelError};
 use crate::punct;
+use crate::revise;
 use std::collections::HashMap;
 use std::fmt;
 
 /// The format version of `parser.bin`.
-pub const VERSION: u16 = 4;
+pub const VERSION: u16 = 5;
 const KIND: &[u8; 4] = b"PARS";
 
 /// Relations whose arc-time choice the relabeller never changed for the better on EWT and GUM
@@ -134,6 +135,9 @@ pub struct TrainConfig {
     /// The punctuation chooser's table has `2^punct_bits` weights; 0: no chooser (punctuation
     /// keeps the head the transitions gave it).
     pub punct_bits: u8,
+    /// The attachment reviser's table has `2^revise_bits` weights; 0: no reviser (words keep
+    /// the heads the transitions gave them).
+    pub revise_bits: u8,
     /// Passes over the training sentences.
     pub epochs: u32,
     /// From this epoch on (0-based), training follows the model's own prediction (dynamic
@@ -154,6 +158,7 @@ impl Default for TrainConfig {
             label_bits: 16,
             relabel_bits: 16,
             punct_bits: 18,
+            revise_bits: 19,
             epochs: 15,
             explore_from: 1,
             explore: 0.9,
@@ -227,6 +232,10 @@ pub struct Parser {
     pbits: u8,
     /// The punctuation chooser's weights, one per row (empty when `pbits` is 0).
     punct: Vec<i16>,
+    /// Bits of the attachment reviser's table; 0 when the model has none.
+    vbits: u8,
+    /// The attachment reviser's weights, one per row (empty when `vbits` is 0).
+    revise: Vec<i16>,
     clusters: Clusters,
     /// Lowercased word hash → hash of the set of Penn tags the tagger gave it in training.
     amb: HashMap<u64, u64, IdHash>,
@@ -240,6 +249,7 @@ impl fmt::Debug for Parser {
             .field("label_bits", &self.lbits)
             .field("relabel_bits", &self.rbits)
             .field("punct_bits", &self.pbits)
+            .field("revise_bits", &self.vbits)
             .field("clusters", &self.clusters.len())
             .field("ambiguity_classes", &self.amb.len())
             .finish_non_exhaustive()
@@ -902,6 +912,87 @@ fn relabel_features(st: &State, a: &Atoms, sibs: &Siblings, d: usize, f: &mut [u
 
 const NP: usize = 25;
 
+/// Attachment reviser templates.
+const NV: usize = 28;
+
+/// Fills `f` with the features of moving word `d` (now under `dh`) to candidate `cands[ci]`
+/// (as [`revise::candidates`] lists them: left climb, then right climb): the word, its
+/// relation and its first and last children (a prepositional phrase's preposition), the
+/// candidate's word, tag, relation and head, side, distance, rank on its climb, and whether it
+/// is the parser's own choice.
+fn revise_features(
+    st: &State,
+    a: &Atoms,
+    d: usize,
+    cands: &[usize],
+    ci: usize,
+    dh: usize,
+    f: &mut [u64; NV],
+) {
+    let n = st.n;
+    let c = cands[ci];
+    let is = u64::from(c == dh);
+    let side = u64::from(c > d);
+    let same = cands.iter().filter(|&&x| (x > d) == (c > d));
+    let rank = same.clone().position(|&x| x == c).unwrap_or(0);
+    let top = u64::from(rank + 1 == same.count());
+    let rank = rank.min(4) as u64;
+    let ncands = cands.len().min(6) as u64;
+    let (w, p) = (&a.w, &a.p);
+    let (dl, cl) = (st.lab(d), st.lab(c));
+    let (lc, rc) = (st.lc1[d] as usize, st.rc1[d] as usize);
+    let ch = match st.head[c] {
+        NOHEAD => n,
+        h => h as usize,
+    };
+    let dist = match c.abs_diff(d) {
+        0..=1 => 1u64,
+        2 => 2,
+        3..=4 => 3,
+        5..=7 => 4,
+        _ => 5,
+    };
+    let (dc, cc, lcc) = (a.c[1][d], a.c[1][c], a.c[1][lc]);
+    let mut k = 0usize;
+    macro_rules! ft {
+        ($($v:expr),+) => {{
+            let mut h = (k as u64 + 1).wrapping_mul(0x94D0_49BB_1331_11EB);
+            $(h = mix(h, $v);)+
+            f[k] = h;
+            k += 1;
+        }};
+    }
+    ft!(is);
+    ft!(is, dl);
+    ft!(is, p[d], p[dh]);
+    ft!(p[d], p[c], side);
+    ft!(p[d], p[c], side, dist);
+    ft!(w[d], p[c], side);
+    ft!(p[d], w[c], side);
+    ft!(w[d], w[c]);
+    ft!(dl, p[c], side);
+    ft!(dl, p[c], cl, side);
+    ft!(w[lc], p[c], side);
+    ft!(w[lc], w[c], side);
+    ft!(w[lc], w[c], w[d]);
+    ft!(w[lc], p[c], p[d]);
+    ft!(p[lc], p[d], p[c], side);
+    ft!(p[d], p[c], rank, side);
+    ft!(p[d], side, rank, top);
+    ft!(p[d], p[c], is);
+    ft!(dl, is, side);
+    ft!(p[d], p[dh], p[c], side);
+    ft!(dc, cc, side);
+    ft!(w[lc], cc, side);
+    ft!(lcc, dc, cc);
+    ft!(dl, cl, is);
+    ft!(p[d], p[rc], p[c], side);
+    ft!(p[c], cl, side, top);
+    ft!(p[d], ncands, rank, side);
+    ft!(p[d], p[ch], p[c], side);
+    debug_assert_eq!(k, NV);
+}
+
 /// Fills `f` with the features of attaching punctuation mark `p` to candidate `cands[ci]`
 /// (candidates as [`punct::candidates`] lists them: left climb, then right climb).
 #[allow(clippy::too_many_arguments)]
@@ -1015,7 +1106,13 @@ impl Parser {
         let lbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
         let rbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
         let pbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
-        if !(1..=26).contains(&tbits) || !(1..=24).contains(&lbits) || rbits > 24 || pbits > 26 {
+        let vbits = r.u8().ok_or_else(|| corrupt("no table size"))?;
+        if !(1..=26).contains(&tbits)
+            || !(1..=24).contains(&lbits)
+            || rbits > 24
+            || pbits > 26
+            || vbits > 26
+        {
             return Err(corrupt("bad table size"));
         }
         let ncl = r.u32().ok_or_else(|| corrupt("no clusters"))? as usize;
@@ -1046,13 +1143,15 @@ impl Parser {
             (1usize << rbits) * nlabels
         };
         let plen = if pbits == 0 { 0 } else { 1usize << pbits };
-        if r.b.len() - r.at != 2 * (tlen + llen + rlen + plen) {
+        let vlen = if vbits == 0 { 0 } else { 1usize << vbits };
+        if r.b.len() - r.at != 2 * (tlen + llen + rlen + plen + vlen) {
             return Err(corrupt("weight tables do not match their declared size"));
         }
         let trans = r.i16s(tlen).ok_or_else(|| corrupt("truncated weights"))?;
         let lab = r.i16s(llen).ok_or_else(|| corrupt("truncated weights"))?;
         let relab = r.i16s(rlen).ok_or_else(|| corrupt("truncated weights"))?;
         let punct = r.i16s(plen).ok_or_else(|| corrupt("truncated weights"))?;
+        let revise = r.i16s(vlen).ok_or_else(|| corrupt("truncated weights"))?;
         Ok(Parser {
             settled: settled(&labels),
             labels,
@@ -1066,6 +1165,8 @@ impl Parser {
             relab,
             pbits,
             punct,
+            vbits,
+            revise,
             clusters,
             amb,
         })
@@ -1074,7 +1175,12 @@ impl Parser {
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut p = Vec::with_capacity(
-            2 * (self.trans.len() + self.lab.len() + self.relab.len() + self.punct.len()) + 1024,
+            2 * (self.trans.len()
+                + self.lab.len()
+                + self.relab.len()
+                + self.punct.len()
+                + self.revise.len())
+                + 1024,
         );
         p.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
         for l in &self.labels {
@@ -1087,6 +1193,7 @@ impl Parser {
         p.push(self.lbits);
         p.push(self.rbits);
         p.push(self.pbits);
+        p.push(self.vbits);
         let clusters = self.clusters.to_bytes();
         p.extend_from_slice(&(clusters.len() as u32).to_le_bytes());
         p.extend_from_slice(&clusters);
@@ -1103,6 +1210,7 @@ impl Parser {
             .chain(&self.lab)
             .chain(&self.relab)
             .chain(&self.punct)
+            .chain(&self.revise)
         {
             p.extend_from_slice(&w.to_le_bytes());
         }
@@ -1183,6 +1291,9 @@ impl Parser {
             st.apply(mv, lab);
         }
         let root = st.s(0);
+        if self.vbits > 0 {
+            self.revise_attachments(&mut st, &atoms, root, &mut first, lscores);
+        }
         let relabelled = self.relabel(&st, &atoms, &first, lscores);
         if self.pbits > 0 {
             self.place_punctuation(&mut st, &atoms, root);
@@ -1199,6 +1310,70 @@ impl Parser {
             } else {
                 heads.push(st.head[d] + 1);
                 labels.push(relabelled.as_ref().map_or(st.label[d], |r| r[d]));
+            }
+        }
+    }
+
+    /// Moves words of a finished parse (with their subtrees) to the head the reviser scores
+    /// best among those that keep the tree projective ([`revise::candidates`]), left to right,
+    /// and relabels each moved word by the arc-time relation scores for its new head (stored in
+    /// `first` for the relabeller).
+    fn revise_attachments(
+        &self,
+        st: &mut State,
+        atoms: &Atoms,
+        root: usize,
+        first: &mut [i32],
+        lscores: &mut [i32],
+    ) {
+        let n = st.n;
+        let mut heads: Vec<Option<usize>> = (0..n)
+            .map(|d| (st.head[d] != NOHEAD).then_some(st.head[d] as usize))
+            .collect();
+        let punct: Vec<bool> = (0..n).map(|i| atoms.pc[i + 1] > atoms.pc[i]).collect();
+        let mut cands = Vec::new();
+        let mut f = [0u64; NV];
+        let mut lf = [0u64; NL];
+        let mut tree = revise::Tree::new(&heads, &punct);
+        for d in 0..n {
+            if punct[d] || d == root {
+                continue;
+            }
+            let Some(dh) = heads[d] else { continue };
+            revise::candidates(&tree, d, &mut cands);
+            if cands.len() < 2 {
+                continue;
+            }
+            let score = |f: &[u64; NV]| -> i32 {
+                f.iter()
+                    .map(|&h| i32::from(self.revise[row(h, self.vbits)]))
+                    .sum()
+            };
+            let ci = cands.iter().position(|&c| c == dh).unwrap_or(0);
+            revise_features(st, atoms, d, &cands, ci, dh, &mut f);
+            let mut best = (score(&f), dh);
+            for (ci, &c) in cands.iter().enumerate() {
+                if c == dh {
+                    continue;
+                }
+                revise_features(st, atoms, d, &cands, ci, dh, &mut f);
+                let s = score(&f);
+                if s > best.0 {
+                    best = (s, c);
+                }
+            }
+            let c = best.1;
+            if c != dh {
+                heads[d] = Some(c);
+                st.head[d] = c as u32;
+                tree.reset(&heads, &punct);
+                label_features(st, atoms, c, d, &mut lf);
+                self.label_scores(&lf, lscores);
+                st.label[d] = self.best_label(lscores);
+                if self.rbits > 0 {
+                    let l = lscores.len();
+                    first[d * l..(d + 1) * l].copy_from_slice(lscores);
+                }
             }
         }
     }
@@ -1777,6 +1952,10 @@ pub fn train_with(
     let relab = train_relabeller(&data, nl, rbits, config.epochs, config.seed);
     let pbits = config.punct_bits.min(26);
     let mut pw = Weights::new(if pbits == 0 { 0 } else { 1usize << pbits });
+    let vbits = config.revise_bits.min(26);
+    let mut vw = Weights::new(if vbits == 0 { 0 } else { 1usize << vbits });
+    let mut vf = [0u64; NV];
+    let mut vg = [0u64; NV];
     let mut pf = [0u64; NP];
     let mut pg = [0u64; NP];
     let mut cands = Vec::new();
@@ -1790,7 +1969,7 @@ pub fn train_with(
     let mut trows = [0usize; NT];
     let mut lrows = [0usize; NL];
     let mut lscores = vec![0i64; nl];
-    let build = |tw: &Weights, lw: &Weights, pw: &Weights, c: i64| Parser {
+    let build = |tw: &Weights, lw: &Weights, pw: &Weights, vw: &Weights, c: i64| Parser {
         labels: labels.clone(),
         root: 0,
         fallback: 1,
@@ -1803,6 +1982,8 @@ pub fn train_with(
         settled: settled(&labels),
         pbits,
         punct: pw.quantize(c),
+        vbits,
+        revise: vw.quantize(c),
         clusters: config.clusters.clone(),
         amb: amb.clone(),
     };
@@ -1870,6 +2051,53 @@ pub fn train_with(
                 };
                 st.apply(mv, lab);
             }
+            // The attachment reviser, likewise, learns on the parser's own trees, word by word
+            // from the left, and its choices are applied as at parse time (ties keep the
+            // parser's head), so that later words see the tree the reviser leaves.
+            if vbits > 0 {
+                let mut heads: Vec<Option<usize>> = (0..g.n)
+                    .map(|d| (st.head[d] != NOHEAD).then_some(st.head[d] as usize))
+                    .collect();
+                let punct: Vec<bool> = (0..g.n)
+                    .map(|i| g.atoms.pc[i + 1] > g.atoms.pc[i])
+                    .collect();
+                let mut tree = revise::Tree::new(&heads, &punct);
+                for d in 0..g.n {
+                    if punct[d] || g.gold[d] == GROOT {
+                        continue;
+                    }
+                    let Some(dh) = heads[d] else { continue };
+                    revise::candidates(&tree, d, &mut cands);
+                    if cands.len() < 2 {
+                        continue;
+                    }
+                    let mut best = (i64::MIN, 0usize);
+                    for ci in 0..cands.len() {
+                        revise_features(&st, &g.atoms, d, &cands, ci, dh, &mut vf);
+                        let score: i64 = vf.iter().map(|&h| vw.w[row(h, vbits)] as i64).sum();
+                        if score > best.0 || (score == best.0 && cands[ci] == dh) {
+                            best = (score, ci);
+                        }
+                    }
+                    if let Some(gi) = cands.iter().position(|&x| x == g.gold[d] as usize) {
+                        if best.1 != gi {
+                            revise_features(&st, &g.atoms, d, &cands, gi, dh, &mut vg);
+                            revise_features(&st, &g.atoms, d, &cands, best.1, dh, &mut vf);
+                            for (&a, &b) in vg.iter().zip(&vf) {
+                                vw.add(row(a, vbits), 1, c);
+                                vw.add(row(b, vbits), -1, c);
+                            }
+                        }
+                        c += 1;
+                    }
+                    let moved = cands[best.1];
+                    if moved != dh {
+                        heads[d] = Some(moved);
+                        st.head[d] = moved as u32;
+                        tree.reset(&heads, &punct);
+                    }
+                }
+            }
             // The punctuation chooser learns on the trees the parser itself builds (gold trees
             // in the first epoch, then the explored ones), so that its candidates carry the
             // parser's own mistakes.
@@ -1916,9 +2144,9 @@ pub fn train_with(
         report
             .epoch_errors
             .push(errors as f64 / decisions.max(1) as f64);
-        on_epoch(epoch, &build(&tw, &lw, &pw, c));
+        on_epoch(epoch, &build(&tw, &lw, &pw, &vw, c));
     }
-    let parser = build(&tw, &lw, &pw, c);
+    let parser = build(&tw, &lw, &pw, &vw, c);
     (parser, report)
 }
 

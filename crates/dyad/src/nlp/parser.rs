@@ -119,6 +119,8 @@ pub struct Overrides {
     pub label_bits: Option<u8>,
     /// Bits of the relabeller table's row count (0: no relabeller).
     pub relabel_bits: Option<u8>,
+    /// Bits of the attachment reviser's table (0: no reviser).
+    pub revise_bits: Option<u8>,
 }
 
 /// Trains with the default settings, changed by `overrides`; see [`train_with`].
@@ -141,6 +143,9 @@ pub fn train(
     }
     if let Some(b) = overrides.relabel_bits {
         options.config.relabel_bits = b;
+    }
+    if let Some(b) = overrides.revise_bits {
+        options.config.revise_bits = b;
     }
     options.config.clusters = clusters.clone();
     options.tagger_config.clusters = clusters;
@@ -266,6 +271,7 @@ pub fn error_report(
     let (mut mistagged, mut mistagged_head, mut mistagged_label) = (0usize, 0usize, 0usize);
     let (mut total_head, mut total_label) = (0usize, 0usize);
     let (mut marks, mut marks_right, mut marks_reachable) = (0usize, 0usize, 0usize);
+    let (mut words_wrong, mut words_reachable, mut words_cands) = (0usize, 0usize, 0usize);
     let mut cands = Vec::new();
     for s in &sentences {
         let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
@@ -284,6 +290,19 @@ pub fn error_report(
             marks_right += usize::from(heads[p] == gh);
             marks_reachable +=
                 usize::from(gh > 0 && cands.contains(&(gh as usize - 1)) || heads[p] == gh);
+        }
+        // Other words: would re-attaching the word with its subtree, keeping the tree
+        // projective, reach the gold head?
+        let revised = dyad_nlp::revise::Tree::new(&tree, &punct);
+        for d in (0..words.len()).filter(|&d| !punct[d]) {
+            let Some(gh) = s.words[d].head else { continue };
+            if heads[d] == gh || heads[d] == 0 || gh == 0 {
+                continue;
+            }
+            dyad_nlp::revise::candidates(&revised, d, &mut cands);
+            words_wrong += 1;
+            words_reachable += usize::from(cands.contains(&(gh as usize - 1)));
+            words_cands += cands.len();
         }
         for (i, w) in s.words.iter().enumerate() {
             let Some(gh) = w.head else { continue };
@@ -347,6 +366,16 @@ pub fn error_report(
     out.push_str(&format!(
         "punctuation (predicted PUNCT): {marks} marks, {marks_right} with the gold head; the gold \
          head is the parse's or one the UD rule allows on the parse for {marks_reachable}\n"
+    ));
+    out.push_str(&format!(
+        "other words attached below a wrong head (root arcs aside): {words_wrong}; the gold head \
+         is among the nodes the word may move to with its subtree (`revise::candidates`) for \
+         {words_reachable} ({:.1} candidates on average)\n",
+        if words_wrong == 0 {
+            0.0
+        } else {
+            words_cands as f64 / words_wrong as f64
+        }
     ));
     Ok(out)
 }

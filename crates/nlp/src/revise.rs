@@ -1,0 +1,233 @@
+//! Where a word may move with its subtree in a finished tree, keeping it projective.
+//!
+//! A greedy parser attaches a word before it has seen the rest of the sentence: a prepositional
+//! phrase goes to the nearest verb before the noun that owns it is built, a conjunct to the
+//! wrong clause. Once the tree is finished, the parser revisits each word: [`candidates`] lists
+//! the heads it could move to (with its whole subtree) so that the tree over the words that are
+//! not punctuation stays projective, and a learned scorer picks one. The candidates are the
+//! nearest word on each side of the word's subtree and up to [`CLIMB`] of its ancestors: the
+//! nodes whose "attachment site" the subtree touches.
+
+/// How many nodes each climb offers at most (the nearest word and its ancestors).
+pub const CLIMB: usize = 5;
+
+/// A tree prepared for [`candidates`] queries: ancestry in constant time (entry and exit times
+/// of a depth-first walk) and each node's extent over the words that are not punctuation.
+/// Rebuild it after changing the tree.
+#[derive(Debug, Default, Clone)]
+pub struct Tree {
+    heads: Vec<Option<usize>>,
+    punct: Vec<bool>,
+    tin: Vec<u32>,
+    tout: Vec<u32>,
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+}
+
+impl Tree {
+    /// Prepares `heads` (0-based, `None` for the root word) with `punct` marking the words to
+    /// ignore. Heads out of range count as none; a cycle leaves its nodes unreached (they
+    /// descend from nothing and get no candidates).
+    pub fn new(heads: &[Option<usize>], punct: &[bool]) -> Tree {
+        let mut t = Tree::default();
+        t.reset(heads, punct);
+        t
+    }
+
+    /// [`Tree::new`] into existing buffers.
+    pub fn reset(&mut self, heads: &[Option<usize>], punct: &[bool]) {
+        let n = heads.len();
+        self.heads.clear();
+        self.heads
+            .extend(heads.iter().map(|h| h.filter(|&h| h < n)));
+        self.punct.clear();
+        self.punct
+            .extend((0..n).map(|i| punct.get(i).copied().unwrap_or(false)));
+        // Children lists in one pass (counting sort by head).
+        let mut start = vec![0u32; n + 2];
+        for h in self.heads.iter().flatten() {
+            start[h + 2] += 1;
+        }
+        for i in 2..n + 2 {
+            start[i] += start[i - 1];
+        }
+        let mut kids = vec![0u32; n];
+        for (d, h) in self.heads.iter().enumerate() {
+            if let Some(h) = *h {
+                kids[start[h + 1] as usize] = d as u32;
+                start[h + 1] += 1;
+            }
+        }
+        // start[h]..start[h + 1] now lists h's children.
+        self.tin.clear();
+        self.tin.resize(n, u32::MAX);
+        self.tout.clear();
+        self.tout.resize(n, 0);
+        self.lo.clear();
+        self.lo.extend(0..n);
+        self.hi.clear();
+        self.hi.extend(0..n);
+        let mut clock = 0u32;
+        let mut stack: Vec<(usize, usize)> = Vec::new();
+        for r in 0..n {
+            if self.heads[r].is_some() {
+                continue;
+            }
+            self.tin[r] = clock;
+            clock += 1;
+            stack.push((r, start[r] as usize));
+            while let Some(&mut (x, ref mut next)) = stack.last_mut() {
+                if *next < start[x + 1] as usize {
+                    let c = kids[*next] as usize;
+                    *next += 1;
+                    if self.tin[c] == u32::MAX {
+                        self.tin[c] = clock;
+                        clock += 1;
+                        stack.push((c, start[c] as usize));
+                    }
+                } else {
+                    self.tout[x] = clock;
+                    stack.pop();
+                    if let Some(&(p, _)) = stack.last() {
+                        if !self.punct[x] {
+                            self.lo[p] = self.lo[p].min(self.lo[x]);
+                            self.hi[p] = self.hi[p].max(self.hi[x]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Does `x` descend from (or equal) `a`?
+    #[inline]
+    pub fn descends(&self, x: usize, a: usize) -> bool {
+        self.tin[x] != u32::MAX
+            && self.tin[a] != u32::MAX
+            && self.tin[a] <= self.tin[x]
+            && self.tin[x] < self.tout[a]
+    }
+}
+
+/// The nodes word `d` may move to with its subtree in `tree`, nearest first: the climb from the
+/// nearest word left of `d`'s subtree, then the climb from the nearest word right of it
+/// (punctuation is ignored). Each appears once; `d`'s current head is always included. Empty
+/// for the root word, a mark, or a word the tree does not reach.
+pub fn candidates(tree: &Tree, d: usize, out: &mut Vec<usize>) {
+    out.clear();
+    let n = tree.heads.len();
+    if d >= n || tree.punct[d] || tree.tin[d] == u32::MAX {
+        return;
+    }
+    let Some(h) = tree.heads[d] else {
+        return;
+    };
+    let (a, b) = (tree.lo[d], tree.hi[d]);
+    let p = &tree.punct;
+    for start in [(0..a).rev().find(|&i| !p[i]), (b + 1..n).find(|&i| !p[i])] {
+        let mut x = start;
+        let mut steps = 0;
+        while let Some(c) = x {
+            if steps == CLIMB {
+                break;
+            }
+            if !out.contains(&c) && (c == h || allowed(tree, d, a, b, c)) {
+                out.push(c);
+            }
+            x = tree.heads[c];
+            steps += 1;
+        }
+    }
+    if !out.contains(&h) {
+        out.push(h);
+    }
+}
+
+/// Would attaching the subtree `a..=b` of `d` to `c` (outside it) keep every arc between words
+/// projective? The new arc needs every word between `c` and the subtree to descend from `c`;
+/// every other arc whose span covers the subtree needs `c` under its head.
+fn allowed(tree: &Tree, d: usize, a: usize, b: usize, c: usize) -> bool {
+    if tree.descends(c, d) {
+        return false;
+    }
+    let between = if c < a { c + 1..a } else { b + 1..c };
+    if between
+        .into_iter()
+        .any(|t| !tree.punct[t] && !tree.descends(t, c))
+    {
+        return false;
+    }
+    tree.heads.iter().enumerate().all(|(x, &g)| match g {
+        Some(g) if !tree.punct[x] && x != d => {
+            let (lo, hi) = if g < x { (g, x) } else { (x, g) };
+            !(lo < a && b < hi) || tree.descends(c, g)
+        }
+        _ => true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cands(heads: &[Option<usize>], punct: &str, d: usize) -> Vec<usize> {
+        let punct: Vec<bool> = punct.chars().map(|c| c == 'p').collect();
+        let mut out = Vec::new();
+        candidates(&Tree::new(heads, &punct), d, &mut out);
+        out
+    }
+
+    #[test]
+    fn ancestry_and_extents_follow_the_tree() {
+        // saw(0) root; man(1) → saw; ,(2) → saw; with(3) → scope(4); scope(4) → man
+        let heads = [None, Some(0), Some(0), Some(4), Some(1)];
+        let t = Tree::new(&heads, &[false, false, true, false, false]);
+        assert!(t.descends(3, 0) && t.descends(3, 1) && t.descends(4, 4));
+        assert!(!t.descends(1, 4) && !t.descends(2, 1));
+        assert_eq!((t.lo[1], t.hi[1]), (1, 4));
+        assert_eq!((t.lo[0], t.hi[0]), (0, 4));
+        // A cycle is unreached: no candidates, no panic.
+        let t = Tree::new(&[Some(1), Some(0)], &[false, false]);
+        assert!(!t.descends(0, 1));
+        let mut out = vec![7];
+        candidates(&t, 0, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_prepositional_phrase_may_move_from_the_verb_to_the_noun() {
+        // saw(0) root; man(1) → saw; with(2) → telescope; telescope(3) → saw
+        let heads = [None, Some(0), Some(3), Some(0)];
+        assert_eq!(cands(&heads, "wwww", 3), vec![1, 0]);
+    }
+
+    #[test]
+    fn siblings_and_ancestors_are_offered_when_projective() {
+        // a(0) → b(1) root; c(2) → b; d(3) → b: d may go under c or stay under b; a is not on
+        // d's climbs.
+        let heads = [Some(1), None, Some(1), Some(1)];
+        assert_eq!(cands(&heads, "wwww", 3), vec![2, 1]);
+        // c may stay under b or move under d (b's arc to d then spans c, which stays under b).
+        assert_eq!(cands(&heads, "wwww", 2), vec![1, 3]);
+    }
+
+    #[test]
+    fn crossing_attachments_are_not_offered() {
+        // x(0) root; y(1) → x; z(2) → y; w(3) → y. z may stay under y or go under w, but not
+        // climb to x: y's arc to w would then cover a word not under y.
+        let heads = [None, Some(0), Some(1), Some(1)];
+        assert_eq!(cands(&heads, "wwww", 2), vec![1, 3]);
+        // w itself may go under z, y or x: nothing spans it.
+        assert_eq!(cands(&heads, "wwww", 3), vec![2, 1, 0]);
+    }
+
+    #[test]
+    fn punctuation_is_skipped_and_the_root_has_none() {
+        // go(0) root; ,(1) → go; now(2) → go
+        let heads = [None, Some(0), Some(0)];
+        assert_eq!(cands(&heads, "wpw", 2), vec![0]);
+        assert!(cands(&heads, "wpw", 0).is_empty());
+        assert!(cands(&heads, "wpw", 1).is_empty());
+        assert!(cands(&[], "", 0).is_empty());
+    }
+}
