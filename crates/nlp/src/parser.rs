@@ -8,13 +8,17 @@
 //! depends on word `heads[i] - 1`. The output is always one tree: exactly one root, every word
 //! covered, no cycles.
 //!
-//! Three classifiers share the weight file: one picks the unlabelled transition (SHIFT, LEFT-ARC,
-//! RIGHT-ARC), one labels each arc when it is made, seeing the dependent's finished subtree (those
-//! relations feed the transition features), and the relabeller labels every arc again once the
-//! tree is finished, seeing what only the whole tree shows: the head's own relation and head, the
-//! siblings on both sides and their relations ("gave him the book": `him` is `iobj` because an
-//! `obj` follows). The relabeller is trained on gold trees, separately from the transitions. The
-//! root word is always labelled `root`.
+//! Five classifiers share the weight file: one picks the unlabelled transition (SHIFT, LEFT-ARC,
+//! RIGHT-ARC), and one labels each arc when it is made, seeing the dependent's finished subtree
+//! (those relations feed the transition features). Three passes then revisit the finished tree:
+//! the attachment reviser moves words with their subtrees to a better head among those that keep
+//! the tree projective ([`revise::candidates`]: a prepositional phrase from the verb to the
+//! noun); the relabeller labels close calls again, seeing what only the whole tree shows: the
+//! head's own relation and head, the siblings on both sides and their relations ("gave him the
+//! book": `him` is `iobj` because an `obj` follows); and the punctuation chooser re-attaches each
+//! mark to a head the UD rule allows ([`punct::candidates`]). The relabeller is trained on gold
+//! trees, separately from the transitions; the reviser and the chooser inside the transitions'
+//! loop, on the trees the parser itself builds. The root word is always labelled `root`.
 //!
 //! Non-projective training trees are projectivized by lifting: the shortest non-projective arc's
 //! dependent is re-attached to its grandparent until the tree is projective (the relation is kept

@@ -230,4 +230,89 @@ mod tests {
         assert!(cands(&heads, "wpw", 1).is_empty());
         assert!(cands(&[], "", 0).is_empty());
     }
+
+    /// Is every arc between words (punctuation ignored) projective, and the tree acyclic?
+    fn projective(heads: &[Option<usize>], punct: &[bool]) -> bool {
+        let n = heads.len();
+        let up = |mut x: usize, a: usize| {
+            for _ in 0..=n {
+                if x == a {
+                    return true;
+                }
+                match heads[x] {
+                    Some(h) => x = h,
+                    None => return false,
+                }
+            }
+            false
+        };
+        (0..n).all(|d| match heads[d] {
+            None => true,
+            Some(h) => {
+                !up(h, d) && (punct[d] || (d.min(h) + 1..d.max(h)).all(|t| punct[t] || up(t, h)))
+            }
+        })
+    }
+
+    /// A random projective tree over `n` words: each span picks a root and splits around it.
+    fn random_tree(n: usize, seed: &[u8]) -> Vec<Option<usize>> {
+        fn build(
+            lo: usize,
+            hi: usize,
+            parent: Option<usize>,
+            seed: &[u8],
+            k: &mut usize,
+            out: &mut [Option<usize>],
+        ) {
+            if lo >= hi {
+                return;
+            }
+            let r = lo + usize::from(seed[*k % seed.len()]) % (hi - lo);
+            *k += 1;
+            out[r] = parent;
+            build(lo, r, Some(r), seed, k, out);
+            build(r + 1, hi, Some(r), seed, k, out);
+        }
+        let mut out = vec![None; n];
+        build(0, n, None, seed, &mut 0, &mut out);
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_candidate_keeps_a_projective_tree_projective(
+            n in 1usize..14,
+            seed in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..32),
+            marks in proptest::collection::vec(proptest::prelude::any::<bool>(), 14),
+        ) {
+            let heads = random_tree(n, &seed);
+            // Marks are leaves here, as the parser leaves them.
+            let punct: Vec<bool> = (0..n)
+                .map(|i| marks[i] && heads[i].is_some() && !heads.contains(&Some(i)))
+                .collect();
+            proptest::prop_assert!(projective(&heads, &punct));
+            let tree = Tree::new(&heads, &punct);
+            let mut out = Vec::new();
+            for d in 0..n {
+                candidates(&tree, d, &mut out);
+                for &c in &out {
+                    let mut moved = heads.clone();
+                    moved[d] = Some(c);
+                    proptest::prop_assert!(projective(&moved, &punct), "{heads:?} {d} → {c}");
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_heads_never_panic(
+            heads in proptest::collection::vec(proptest::option::of(0usize..20), 0..16),
+            marks in proptest::collection::vec(proptest::prelude::any::<bool>(), 16),
+        ) {
+            let tree = Tree::new(&heads, &marks[..heads.len()]);
+            let mut out = Vec::new();
+            for d in 0..heads.len() + 2 {
+                candidates(&tree, d, &mut out);
+            }
+        }
+    }
 }
