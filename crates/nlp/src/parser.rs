@@ -916,6 +916,56 @@ fn relabel_features(st: &State, a: &Atoms, sibs: &Siblings, d: usize, f: &mut [u
 
 const NP: usize = 25;
 
+/// Where candidate head `cands[ci]` stands for the word `x` that may move to it, as the
+/// reviser's and the punctuation chooser's features see it.
+struct Place {
+    /// The candidate.
+    c: usize,
+    /// 1 when it is right of `x`.
+    side: u64,
+    /// Its rank on its side's climb (nearest first), capped at 4.
+    rank: u64,
+    /// 1 when it is the last candidate on its side.
+    top: u64,
+    /// How many candidates are on its side.
+    same: usize,
+    /// Its own head (`n` for the root).
+    ch: usize,
+    /// Distance to `x`, bucketed 1–5.
+    dist: u64,
+}
+
+impl Place {
+    fn new(st: &State, cands: &[usize], ci: usize, x: usize) -> Place {
+        let c = cands[ci];
+        let on_side = |y: &&usize| (**y > x) == (c > x);
+        let rank = cands
+            .iter()
+            .filter(on_side)
+            .position(|&y| y == c)
+            .unwrap_or(0);
+        let same = cands.iter().filter(on_side).count();
+        Place {
+            c,
+            side: u64::from(c > x),
+            rank: rank.min(4) as u64,
+            top: u64::from(rank + 1 == same),
+            same,
+            ch: match st.head[c] {
+                NOHEAD => st.n,
+                h => h as usize,
+            },
+            dist: match c.abs_diff(x) {
+                0..=1 => 1,
+                2 => 2,
+                3..=4 => 3,
+                5..=7 => 4,
+                _ => 5,
+            },
+        }
+    }
+}
+
 /// Attachment reviser templates.
 const NV: usize = 28;
 
@@ -933,29 +983,20 @@ fn revise_features(
     dh: usize,
     f: &mut [u64; NV],
 ) {
-    let n = st.n;
-    let c = cands[ci];
+    let Place {
+        c,
+        side,
+        rank,
+        top,
+        ch,
+        dist,
+        ..
+    } = Place::new(st, cands, ci, d);
     let is = u64::from(c == dh);
-    let side = u64::from(c > d);
-    let same = cands.iter().filter(|&&x| (x > d) == (c > d));
-    let rank = same.clone().position(|&x| x == c).unwrap_or(0);
-    let top = u64::from(rank + 1 == same.count());
-    let rank = rank.min(4) as u64;
     let ncands = cands.len().min(6) as u64;
     let (w, p) = (&a.w, &a.p);
     let (dl, cl) = (st.lab(d), st.lab(c));
     let (lc, rc) = (st.lc1[d] as usize, st.rc1[d] as usize);
-    let ch = match st.head[c] {
-        NOHEAD => n,
-        h => h as usize,
-    };
-    let dist = match c.abs_diff(d) {
-        0..=1 => 1u64,
-        2 => 2,
-        3..=4 => 3,
-        5..=7 => 4,
-        _ => 5,
-    };
     let (dc, cc, lcc) = (a.c[1][d], a.c[1][c], a.c[1][lc]);
     let mut k = 0usize;
     macro_rules! ft {
@@ -1011,37 +1052,24 @@ fn punct_features(
     f: &mut [u64; NP],
 ) {
     let n = st.n;
-    let c = cands[ci];
+    let Place {
+        c,
+        side,
+        rank,
+        top,
+        same,
+        ch,
+        dist,
+    } = Place::new(st, cands, ci, p);
     let is = u64::from(c == ph);
-    let side = u64::from(c > p);
-    // Rank within its climb, and whether it is the climb's top.
-    let same: Vec<usize> = cands
-        .iter()
-        .copied()
-        .filter(|&x| (x > p) == (c > p))
-        .collect();
-    let rank = same.iter().position(|&x| x == c).unwrap_or(0);
-    let top = u64::from(rank + 1 == same.len());
-    let rank = rank.min(4) as u64;
-    let others = (cands.len() - same.len()).min(4) as u64;
+    let others = (cands.len() - same).min(4) as u64;
     let (w, pp) = (&a.w, &a.p);
     let pw = w[p];
     let ct = pp[c];
     let cl = st.lab(c);
-    let ch = match st.head[c] {
-        NOHEAD => n,
-        h => h as usize,
-    };
     let next = if p + 1 < n { p + 1 } else { n };
     let prev = if p > 0 { p - 1 } else { n };
     let last = u64::from((p + 1..n).all(|i| punct[i]));
-    let dist = match c.abs_diff(p) {
-        0..=1 => 1u64,
-        2 => 2,
-        3..=4 => 3,
-        5..=7 => 4,
-        _ => 5,
-    };
     // Odd or even count of the same mark before it: opening or closing quote.
     let parity = (0..p).filter(|&i| w[i] == pw).count() as u64 & 1;
     let mut k = 0usize;
