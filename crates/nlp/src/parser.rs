@@ -1502,18 +1502,23 @@ impl Parser {
 
     fn trans_scores(&self, f: &[u64; NT]) -> [i32; MOVES] {
         let mut s = [0i32; MOVES];
-        // As in `label_scores`: touch every row first so that the misses overlap.
+        // As in `label_scores`: find every row, touch them all so that the misses overlap, then
+        // add.
+        let mut rows = [0usize; NT];
+        for (r, &h) in rows.iter_mut().zip(f) {
+            *r = row(h, self.tbits) * MOVES;
+        }
         let mut t = 0i16;
-        for &h in f {
-            t ^= self.trans[row(h, self.tbits) * MOVES];
+        for &r in &rows {
+            t ^= self.trans.get(r).copied().unwrap_or(0);
         }
         std::hint::black_box(t);
-        for &h in f {
-            let r = row(h, self.tbits) * MOVES;
-            let w = &self.trans[r..r + MOVES];
-            s[0] += w[0] as i32;
-            s[1] += w[1] as i32;
-            s[2] += w[2] as i32;
+        for &r in &rows {
+            if let Some(w) = self.trans.get(r..r + MOVES) {
+                s[0] += w[0] as i32;
+                s[1] += w[1] as i32;
+                s[2] += w[2] as i32;
+            }
         }
         s
     }
@@ -1521,16 +1526,18 @@ impl Parser {
     fn label_scores(&self, f: &[u64; NL], s: &mut [i32]) {
         let l = self.labels.len();
         s.iter_mut().for_each(|x| *x = 0);
-        // Load every row's first and last weight first, in a branch-free loop, so that the
-        // cache misses overlap (a software prefetch without `unsafe`).
+        // Find every row, then load each row's first and last weight in a branch-free loop, so
+        // that the cache misses overlap (a software prefetch without `unsafe`), then add.
+        let mut rows = [0usize; NL];
+        for (r, &h) in rows.iter_mut().zip(f) {
+            *r = row(h, self.lbits) * l;
+        }
         let mut t = 0i16;
-        for &h in f {
-            let r = row(h, self.lbits) * l;
+        for &r in &rows {
             t ^= self.lab[r] ^ self.lab[r + l - 1];
         }
         std::hint::black_box(t);
-        for &h in f {
-            let r = row(h, self.lbits) * l;
+        for &r in &rows {
             for (x, w) in s.iter_mut().zip(&self.lab[r..r + l]) {
                 *x += *w as i32;
             }

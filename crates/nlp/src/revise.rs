@@ -22,6 +22,10 @@ pub struct Tree {
     tout: Vec<u32>,
     lo: Vec<usize>,
     hi: Vec<usize>,
+    /// Scratch for [`Tree::reset`]: children lists and the walk's stack.
+    start: Vec<u32>,
+    kids: Vec<u32>,
+    stack: Vec<(usize, usize)>,
 }
 
 impl Tree {
@@ -44,14 +48,19 @@ impl Tree {
         self.punct
             .extend((0..n).map(|i| punct.get(i).copied().unwrap_or(false)));
         // Children lists in one pass (counting sort by head).
-        let mut start = vec![0u32; n + 2];
+        let mut start = std::mem::take(&mut self.start);
+        let mut kids = std::mem::take(&mut self.kids);
+        let mut stack = std::mem::take(&mut self.stack);
+        start.clear();
+        start.resize(n + 2, 0);
         for h in self.heads.iter().flatten() {
             start[h + 2] += 1;
         }
         for i in 2..n + 2 {
             start[i] += start[i - 1];
         }
-        let mut kids = vec![0u32; n];
+        kids.clear();
+        kids.resize(n, 0);
         for (d, h) in self.heads.iter().enumerate() {
             if let Some(h) = *h {
                 kids[start[h + 1] as usize] = d as u32;
@@ -68,7 +77,7 @@ impl Tree {
         self.hi.clear();
         self.hi.extend(0..n);
         let mut clock = 0u32;
-        let mut stack: Vec<(usize, usize)> = Vec::new();
+        stack.clear();
         for r in 0..n {
             if self.heads[r].is_some() {
                 continue;
@@ -97,6 +106,9 @@ impl Tree {
                 }
             }
         }
+        self.start = start;
+        self.kids = kids;
+        self.stack = stack;
     }
 
     /// Does `x` descend from (or equal) `a`?
@@ -124,6 +136,27 @@ pub fn candidates(tree: &Tree, d: usize, out: &mut Vec<usize>) {
     };
     let (a, b) = (tree.lo[d], tree.hi[d]);
     let p = &tree.punct;
+    // The heads of the other arcs whose span covers the subtree: every candidate must lie
+    // under each of them. Collected once for all candidates (`None` if there are too many to
+    // hold, then each candidate scans the arcs itself).
+    let mut cover = [0usize; 32];
+    let mut ncover = 0usize;
+    for (x, &g) in tree.heads.iter().enumerate() {
+        if let Some(g) = g {
+            if !p[x] && x != d && g.min(x) < a && b < g.max(x) {
+                if ncover == cover.len() {
+                    ncover = usize::MAX;
+                    break;
+                }
+                cover[ncover] = g;
+                ncover += 1;
+            }
+        }
+    }
+    let covered = |c: usize| match cover.get(..ncover) {
+        Some(heads) => heads.iter().all(|&g| tree.descends(c, g)),
+        None => covering_arcs_allow(tree, d, a, b, c),
+    };
     for start in [(0..a).rev().find(|&i| !p[i]), (b + 1..n).find(|&i| !p[i])] {
         let mut x = start;
         let mut steps = 0;
@@ -131,7 +164,7 @@ pub fn candidates(tree: &Tree, d: usize, out: &mut Vec<usize>) {
             if steps == CLIMB {
                 break;
             }
-            if !out.contains(&c) && (c == h || allowed(tree, d, a, b, c)) {
+            if !out.contains(&c) && (c == h || (between_allows(tree, d, a, b, c) && covered(c))) {
                 out.push(c);
             }
             x = tree.heads[c];
@@ -143,20 +176,21 @@ pub fn candidates(tree: &Tree, d: usize, out: &mut Vec<usize>) {
     }
 }
 
-/// Would attaching the subtree `a..=b` of `d` to `c` (outside it) keep every arc between words
-/// projective? The new arc needs every word between `c` and the subtree to descend from `c`;
-/// every other arc whose span covers the subtree needs `c` under its head.
-fn allowed(tree: &Tree, d: usize, a: usize, b: usize, c: usize) -> bool {
+/// Attaching the subtree `a..=b` of `d` to `c` (outside it) keeps every arc between words
+/// projective when this holds and [`covering_arcs_allow`] does. The new arc needs every word
+/// between `c` and the subtree to descend from `c` (and `c` not to lie inside the subtree).
+fn between_allows(tree: &Tree, d: usize, a: usize, b: usize, c: usize) -> bool {
     if tree.descends(c, d) {
         return false;
     }
     let between = if c < a { c + 1..a } else { b + 1..c };
-    if between
+    !between
         .into_iter()
         .any(|t| !tree.punct[t] && !tree.descends(t, c))
-    {
-        return false;
-    }
+}
+
+/// Every other arc whose span covers the subtree `a..=b` of `d` needs `c` under its head.
+fn covering_arcs_allow(tree: &Tree, d: usize, a: usize, b: usize, c: usize) -> bool {
     tree.heads.iter().enumerate().all(|(x, &g)| match g {
         Some(g) if !tree.punct[x] && x != d => {
             let (lo, hi) = if g < x { (g, x) } else { (x, g) };
