@@ -428,6 +428,11 @@ fn masked(trans: &[f32]) -> Vec<f32> {
 
 // --- the model --------------------------------------------------------------------------------
 
+thread_local! {
+    /// Per-thread buffers of [`Ner::entities_tagged`].
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 /// Open-addressing map from feature hash to weight row.
 #[derive(Clone)]
 struct Table {
@@ -684,7 +689,20 @@ impl Ner {
         if words.is_empty() {
             return;
         }
-        let mut scratch = Scratch::default();
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.entities_with(&mut scratch, words, upos, out),
+            // A re-entrant call (impossible today) gets fresh buffers.
+            Err(_) => self.entities_with(&mut Scratch::default(), words, upos, out),
+        });
+    }
+
+    fn entities_with(
+        &self,
+        scratch: &mut Scratch,
+        words: &[&str],
+        upos: Option<&[&str]>,
+        out: &mut Vec<Entity>,
+    ) {
         scratch.prepare(&self.gaz, &self.lexicon, words);
         scratch.set_upos(upos.filter(|u| u.len() == words.len()));
         let mut feats = Vec::with_capacity(64);

@@ -246,21 +246,21 @@ impl Scratch {
         push(2, self.shape_h[i]);
         push(3, self.form_h[i]);
         let l = &self.lower[i];
-        let chars: Vec<(usize, char)> = l.char_indices().collect();
-        let len = chars.len();
+        let len = l.chars().count();
         // Byte offsets of the 2nd, 3rd and 4th characters (or the end) give the prefixes.
-        for (k, &(end, _)) in chars
-            .iter()
+        for (k, end) in l
+            .char_indices()
+            .map(|(at, _)| at)
             .skip(1)
-            .chain([(l.len(), ' ')].iter())
+            .chain(std::iter::once(l.len()))
             .take(3)
             .enumerate()
         {
             push(11 + k as u64, fnv(&l.as_bytes()[..end]));
         }
-        for k in 1..=4.min(len) {
-            let start = chars[len - k].0;
-            push(20 + k as u64, fnv(&l.as_bytes()[start..]));
+        // The last one to four characters give the suffixes.
+        for (k, (start, _)) in l.char_indices().rev().take(4).enumerate() {
+            push(21 + k as u64, fnv(&l.as_bytes()[start..]));
         }
         push(30, low(ii - 1));
         push(31, low(ii + 1));
