@@ -737,7 +737,7 @@ impl Ner {
         let mut tags = Vec::with_capacity(words.len());
         viterbi(&em, &self.masked, &self.start, &self.end, &mut tags);
         decode(&tags, out);
-        add_nationalities(&scratch, &tags, out);
+        add_nationalities(scratch, &tags, out);
     }
 }
 
