@@ -248,6 +248,9 @@ pub struct Tagger {
     slots: Vec<(u64, u32)>,
     /// Packed `class << 16 | (weight as u16)`.
     weights: Vec<u32>,
+    /// Identity for the per-thread cache of word-feature scores (copies share it: same
+    /// weights).
+    id: u64,
 }
 
 impl fmt::Debug for Tagger {
@@ -533,6 +536,104 @@ fn features(info: &[WordInfo], i: usize, p1: u8, p2: u8, out: &mut [u64; N_FEATU
     n
 }
 
+/// The most features [`word_features`] writes.
+const N_WORD: usize = 26;
+/// The most features [`context_features`] writes.
+const N_CONTEXT: usize = N_FEATURES - 22;
+
+/// The features of [`features`] that depend on word `w` alone (its form decides them all: the
+/// lowercased form, affixes, shape, flags, ambiguity class, clusters, capitalization class),
+/// so that their summed weights can be cached per form. With [`context_features`] they are
+/// exactly the features of [`features`] (`tag_features_split_exactly` checks it).
+fn word_features(w: &WordInfo, out: &mut [u64; N_WORD]) -> usize {
+    let flags = u64::from(w.flags);
+    out[0] = f1(0, 1);
+    out[1] = f1(1, w.lower);
+    for k in 0..4 {
+        out[2 + k] = f1(6 + k as u64, w.suf[k]);
+        out[6 + k] = f1(10 + k as u64, w.pre[k]);
+    }
+    out[10] = f1(14, w.shape);
+    out[11] = f1(17, flags);
+    out[12] = f1(18, w.form);
+    out[13] = f2(24, w.suf[2], u64::from(w.flags & CAP));
+    out[14] = f1(27, u64::from(w.amb));
+    out[15] = f1(31, w.suf[4]);
+    out[16] = f1(70, u64::from(w.cl[0]));
+    out[17] = f1(71, u64::from(w.cl[1]));
+    out[18] = f1(72, u64::from(w.cl[2]));
+    out[19] = f2(76, u64::from(w.cl[2]), u64::from(w.flags & CAP));
+    out[20] = f2(81, u64::from(w.cap), u64::from(w.flags & (CAP | ALLCAPS)));
+    let mut n = 21;
+    if w.amb == NO_CLASS {
+        out[n] = f2(50, w.pre[0], w.shape);
+        out[n + 1] = f2(51, w.suf[3], flags);
+        out[n + 2] = f2(55, w.suf[1], w.shape);
+        n += 3;
+        if w.tail != 0 {
+            out[n] = f1(56, w.tail);
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The features of [`features`] that [`word_features`] leaves out: those of the neighbours,
+/// the position and the previous labels.
+fn context_features(
+    info: &[WordInfo],
+    i: usize,
+    p1: u8,
+    p2: u8,
+    out: &mut [u64; N_CONTEXT],
+) -> usize {
+    let w = &info[i + 2];
+    let (m2, m1, n1, n2) = (&info[i], &info[i + 1], &info[i + 3], &info[i + 4]);
+    out[0] = f1(2, m1.lower);
+    out[1] = f1(3, n1.lower);
+    out[2] = f1(4, m2.lower);
+    out[3] = f1(5, n2.lower);
+    out[4] = f1(15, m1.shape);
+    out[5] = f1(16, n1.shape);
+    out[6] = f1(19, m1.suf[2]);
+    out[7] = f1(20, n1.suf[2]);
+    out[8] = f2(21, w.lower, n1.lower);
+    out[9] = f2(22, m1.lower, w.lower);
+    out[10] = f2(23, u64::from(w.flags), u64::from(m1.flags));
+    out[11] = f1(25, n1.suf[0]);
+    out[12] = f2(26, m1.lower, n1.lower);
+    let (a0, a1, a2) = (u64::from(w.amb), u64::from(n1.amb), u64::from(n2.amb));
+    out[13] = f1(28, a1);
+    out[14] = f1(29, a2);
+    out[15] = f2(30, a0, a1);
+    out[16] = f2(32, u64::from(w.flags), u64::from(i == 0));
+    out[17] = f2(33, u64::from(w.flags), u64::from(n1.flags));
+    out[18] = f1(73, u64::from(m1.cl[1]));
+    out[19] = f1(74, u64::from(n1.cl[1]));
+    out[20] = f1(75, u64::from(n1.cl[2]));
+    let initial = u64::from(i == 0) << 8;
+    out[21] = f2(82, u64::from(w.cap), u64::from(w.flags & CAP) | initial);
+    out[22] = f2(83, u64::from(n1.cap), u64::from(n1.flags & CAP));
+    let (p1, p2) = (u64::from(p1), u64::from(p2));
+    out[23] = f1(40, p1);
+    out[24] = f1(41, p2);
+    out[25] = f2(42, p1, p2);
+    out[26] = f2(43, p1, w.lower);
+    out[27] = f2(44, p1, n1.lower);
+    out[28] = f2(45, p1, w.suf[2]);
+    out[29] = f2(46, p1, a0);
+    out[30] = f2(47, p1, a1);
+    let mut n = 31;
+    if w.amb == NO_CLASS {
+        let flags = u64::from(w.flags);
+        out[n] = f2(52, m1.lower, w.shape);
+        out[n + 1] = f2(53, w.shape, n1.lower);
+        out[n + 2] = f2(54, p1, flags);
+        n += 3;
+    }
+    n
+}
+
 const START: u8 = u8::MAX;
 /// The label code of positions after the sentence end in right-context features.
 const END: u8 = u8::MAX - 1;
@@ -584,7 +685,18 @@ struct Scratch {
     first: Vec<u8>,
     /// Whether each word's label came from the tag dictionary.
     fixed: Vec<bool>,
+    /// Summed weights of the [`word_features`] of recently seen forms, direct mapped by form
+    /// hash ([`WORD_CACHE`] slots of `labels.len()` scores), for the tagger `cache_owner`.
+    cache_keys: Vec<u64>,
+    cache_scores: Vec<i32>,
+    cache_owner: u64,
 }
+
+/// Slots of the per-thread cache of word-feature scores.
+const WORD_CACHE: usize = 2048;
+
+/// Gives each loaded tagger its own identity for the per-thread cache.
+static NEXT_TAGGER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -619,16 +731,37 @@ impl Tagger {
             sc.scores.resize(words.len() * nl, 0);
             sc.first.clear();
             sc.fixed.clear();
-            // First pass: greedy left to right, keeping every word's scores.
+            if sc.cache_owner != self.id {
+                sc.cache_owner = self.id;
+                sc.cache_keys.clear();
+                sc.cache_keys.resize(WORD_CACHE, 0);
+                sc.cache_scores.clear();
+                sc.cache_scores.resize(WORD_CACHE * nl, 0);
+            }
+            // First pass: greedy left to right, keeping every word's scores. The weights of a
+            // word's own features (a third of them) come from the per-thread cache when its
+            // form was seen recently; integer sums do not depend on the order of addition.
             let (mut p1, mut p2) = (START, START);
-            let mut feats = [0u64; N_FEATURES];
+            let mut wfeats = [0u64; N_WORD];
+            let mut cfeats = [0u64; N_CONTEXT];
             for i in 0..words.len() {
                 let row = &mut sc.scores[i * nl..(i + 1) * nl];
-                let label = match self.dict.get(&sc.info[i + 2].form) {
+                let form = sc.info[i + 2].form;
+                let label = match self.dict.get(&form) {
                     Some(&l) => l,
                     None => {
-                        let n = features(&sc.info, i, p1, p2, &mut feats);
-                        self.accumulate(&feats[..n], row);
+                        let slot = (form as usize) & (WORD_CACHE - 1);
+                        let cached = &mut sc.cache_scores[slot * nl..(slot + 1) * nl];
+                        // (0 marks an empty slot: such a form is never taken from it.)
+                        if form == 0 || sc.cache_keys[slot] != form {
+                            cached.iter_mut().for_each(|x| *x = 0);
+                            let n = word_features(&sc.info[i + 2], &mut wfeats);
+                            self.accumulate(&wfeats[..n], cached);
+                            sc.cache_keys[slot] = form;
+                        }
+                        row.copy_from_slice(cached);
+                        let n = context_features(&sc.info, i, p1, p2, &mut cfeats);
+                        self.accumulate(&cfeats[..n], row);
                         argmax_i32(row)
                     }
                 };
@@ -767,6 +900,7 @@ impl Tagger {
             clusters,
             slots,
             weights,
+            id: NEXT_TAGGER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -1403,6 +1537,42 @@ mod tests {
 
     fn info(w: &str) -> WordInfo {
         WordInfo::new(w)
+    }
+
+    #[test]
+    fn tag_features_split_exactly() {
+        // The word's own features plus the context's are the full feature set, for known,
+        // unseen, hyphenated and capitalized words, at every position and label history.
+        let mut classes = HashMap::with_hasher(IdHash::default());
+        classes.insert(hash_str("the"), 3u16);
+        classes.insert(hash_str("talks"), 7u16);
+        let words = [
+            "The",
+            "talks",
+            "in",
+            "Antalya",
+            "ended",
+            "well-known",
+            "1990s",
+            ".",
+        ];
+        let mut info = Vec::new();
+        fill_info(&words, &classes, &Clusters::default(), &mut info);
+        for i in 0..words.len() {
+            for (p1, p2) in [(START, START), (3, 9), (12, START)] {
+                let mut all = [0u64; N_FEATURES];
+                let n = features(&info, i, p1, p2, &mut all);
+                let mut w = [0u64; N_WORD];
+                let nw = word_features(&info[i + 2], &mut w);
+                let mut c = [0u64; N_CONTEXT];
+                let nc = context_features(&info, i, p1, p2, &mut c);
+                let mut split: Vec<u64> = w[..nw].iter().chain(&c[..nc]).copied().collect();
+                let mut whole = all[..n].to_vec();
+                split.sort_unstable();
+                whole.sort_unstable();
+                assert_eq!(split, whole, "word {i} ({})", words[i]);
+            }
+        }
     }
 
     #[test]
