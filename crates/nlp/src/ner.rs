@@ -35,7 +35,7 @@ use std::fmt;
 
 use crate::clusters::Clusters;
 use crate::model_file::{self, ModelError};
-use features::{fnv, norm, Scratch};
+use features::{fnv, norm, Part, Scratch};
 use gazetteer::{Gaz, Gazetteer};
 
 /// The model file kind.
@@ -431,6 +431,8 @@ fn masked(trans: &[f32]) -> Vec<f32> {
 thread_local! {
     /// Per-thread buffers of [`Ner::entities_tagged`].
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+    /// Per-thread cache of word-feature scores of [`Ner::entities_tagged`].
+    static CACHE: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::default());
 }
 
 /// Open-addressing map from feature hash to weight row.
@@ -506,6 +508,24 @@ pub struct Ner {
     masked: Vec<f32>,
     gaz: Gazetteer,
     lexicon: Lexicon,
+    /// Identity for the per-thread cache of word-feature scores (copies share it: same
+    /// weights).
+    id: u64,
+}
+
+/// Gives each loaded model its own identity for the per-thread cache.
+static NEXT_NER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Slots of the per-thread cache of word-feature scores.
+const WORD_CACHE: usize = 2048;
+
+/// Summed weights of the word-only features ([`Part::Word`]) of recently seen forms, direct
+/// mapped by form hash, for the model `owner`.
+#[derive(Default)]
+struct WordCache {
+    owner: u64,
+    keys: Vec<u64>,
+    acc: Vec<[i32; NT]>,
 }
 
 impl fmt::Debug for Ner {
@@ -629,6 +649,7 @@ impl Ner {
             masked,
             gaz,
             lexicon,
+            id: NEXT_NER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -696,6 +717,28 @@ impl Ner {
         });
     }
 
+    /// The summed weight rows of `feats` (`rows` is scratch). Touches the key slots, resolves
+    /// every feature to its row, touches the rows, then adds: each level's cache misses overlap
+    /// instead of queueing.
+    fn sum_rows(&self, feats: &[u64], rows: &mut Vec<usize>) -> [i32; NT] {
+        let mut acc = [0i32; NT];
+        self.table.touch(feats);
+        rows.clear();
+        rows.extend(feats.iter().filter_map(|&f| self.table.get(f)));
+        let mut t = 0i16;
+        for &r in rows.iter() {
+            t ^= self.weights.get(r * NT).copied().unwrap_or(0);
+        }
+        std::hint::black_box(t);
+        for &r in rows.iter() {
+            let row = &self.weights[r * NT..(r + 1) * NT];
+            for (a, &w) in acc.iter_mut().zip(row) {
+                *a += i32::from(w);
+            }
+        }
+        acc
+    }
+
     fn entities_with(
         &self,
         scratch: &mut Scratch,
@@ -708,32 +751,41 @@ impl Ner {
         let mut feats = Vec::with_capacity(64);
         let mut rows: Vec<usize> = Vec::with_capacity(64);
         let mut em = vec![0f32; words.len() * NT];
-        let mut acc = [0i32; NT];
-        for i in 0..words.len() {
-            feats.clear();
-            scratch.features(i, &mut feats);
-            acc = [0; NT];
-            // Touch the key slots, resolve every feature to its row, touch the rows, then add:
-            // each level's cache misses overlap instead of queueing.
-            self.table.touch(&feats);
-            rows.clear();
-            rows.extend(feats.iter().filter_map(|&f| self.table.get(f)));
-            let mut t = 0i16;
-            for &r in &rows {
-                t ^= self.weights.get(r * NT).copied().unwrap_or(0);
+        let mut fresh = WordCache::default();
+        CACHE.with(|cell| {
+            let mut guard = cell.try_borrow_mut();
+            // A re-entrant call (impossible today) works without the cache's contents.
+            let cache = match guard.as_mut() {
+                Ok(c) => &mut **c,
+                Err(_) => &mut fresh,
+            };
+            if cache.owner != self.id || cache.keys.len() != WORD_CACHE {
+                cache.owner = self.id;
+                cache.keys = vec![0; WORD_CACHE];
+                cache.acc = vec![[0; NT]; WORD_CACHE];
             }
-            std::hint::black_box(t);
-            for &r in &rows {
-                let row = &self.weights[r * NT..(r + 1) * NT];
-                for (a, &w) in acc.iter_mut().zip(row) {
-                    *a += i32::from(w);
+            for i in 0..words.len() {
+                // The word's own features come from the cache when its form was seen recently
+                // (integer sums do not depend on the order of addition); 0 marks an empty slot.
+                let form = scratch.form_hash(i);
+                let slot = (form as usize) & (WORD_CACHE - 1);
+                if form == 0 || cache.keys[slot] != form {
+                    feats.clear();
+                    scratch.features_part(i, &mut feats, Part::Word);
+                    cache.acc[slot] = self.sum_rows(&feats, &mut rows);
+                    cache.keys[slot] = form;
+                }
+                let mut acc = cache.acc[slot];
+                feats.clear();
+                scratch.features_part(i, &mut feats, Part::Context);
+                for (a, c) in acc.iter_mut().zip(self.sum_rows(&feats, &mut rows)) {
+                    *a += c;
+                }
+                for (e, &a) in em[i * NT..(i + 1) * NT].iter_mut().zip(&acc) {
+                    *e = a as f32 * self.scale;
                 }
             }
-            for (e, &a) in em[i * NT..(i + 1) * NT].iter_mut().zip(&acc) {
-                *e = a as f32 * self.scale;
-            }
-        }
-        let _ = acc;
+        });
         let mut tags = Vec::with_capacity(words.len());
         viterbi(&em, &self.masked, &self.start, &self.end, &mut tags);
         decode(&tags, out);

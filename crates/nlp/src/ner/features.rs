@@ -7,6 +7,17 @@ use super::gazetteer::{Gaz, Gazetteer, KINDS};
 use super::Lexicon;
 use crate::clusters::{self, MAX_LEVELS};
 
+/// Which of a word's features [`Scratch::features_part`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// Every feature.
+    All,
+    /// Those that depend on the word's form alone.
+    Word,
+    /// The others (neighbours, position, gazetteer hits, runs of capitals, tags).
+    Context,
+}
+
 /// Per-sentence scratch space, reused across words.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
@@ -201,6 +212,11 @@ impl Scratch {
         self.gaz[i]
     }
 
+    /// The hash of word `i`'s form, which decides its [`Part::Word`] features.
+    pub(crate) fn form_hash(&self, i: usize) -> u64 {
+        self.form_h[i]
+    }
+
     /// True when word `i` starts with a capital letter.
     pub(crate) fn capitalized(&self, i: usize) -> bool {
         matches!(self.caps[i], 1 | 2)
@@ -208,6 +224,14 @@ impl Scratch {
 
     /// Appends the feature hashes of word `i` to `out`.
     pub(crate) fn features(&self, i: usize, out: &mut Vec<u64>) {
+        self.features_part(i, out, Part::All);
+    }
+
+    /// Appends the feature hashes of word `i` that belong to `part`: those that depend on the
+    /// word alone (its form decides them, so their weights can be cached per form), the others,
+    /// or all of them (in the same order as [`Scratch::features`]).
+    pub(crate) fn features_part(&self, i: usize, out: &mut Vec<u64>, part: Part) {
+        let (word, context) = (part != Part::Context, part != Part::Word);
         let n = self.low_h.len();
         let low = |j: isize| -> u64 {
             if j < 0 {
@@ -238,49 +262,60 @@ impl Scratch {
             }
         };
         let ii = i as isize;
-        let mut push = |tpl: u64, v: u64| out.push(mix(tpl, v) | 1);
+        let mut push = |own: bool, tpl: u64, v: u64| {
+            if (own && word) || (!own && context) {
+                out.push(mix(tpl, v) | 1);
+            }
+        };
         let caps = u64::from(self.caps[i]);
         let first = u64::from(i == 0);
-        push(0, 0);
-        push(1, self.low_h[i]);
-        push(2, self.shape_h[i]);
-        push(3, self.form_h[i]);
-        let l = &self.lower[i];
-        let len = l.chars().count();
-        // Byte offsets of the 2nd, 3rd and 4th characters (or the end) give the prefixes.
-        for (k, end) in l
-            .char_indices()
-            .map(|(at, _)| at)
-            .skip(1)
-            .chain(std::iter::once(l.len()))
-            .take(3)
-            .enumerate()
-        {
-            push(11 + k as u64, fnv(&l.as_bytes()[..end]));
+        push(true, 0, 0);
+        push(true, 1, self.low_h[i]);
+        push(true, 2, self.shape_h[i]);
+        push(true, 3, self.form_h[i]);
+        if word {
+            let l = &self.lower[i];
+            // Byte offsets of the 2nd, 3rd and 4th characters (or the end) give the prefixes.
+            for (k, end) in l
+                .char_indices()
+                .map(|(at, _)| at)
+                .skip(1)
+                .chain(std::iter::once(l.len()))
+                .take(3)
+                .enumerate()
+            {
+                push(true, 11 + k as u64, fnv(&l.as_bytes()[..end]));
+            }
+            // The last one to four characters give the suffixes.
+            for (k, (start, _)) in l.char_indices().rev().take(4).enumerate() {
+                push(true, 21 + k as u64, fnv(&l.as_bytes()[start..]));
+            }
         }
-        // The last one to four characters give the suffixes.
-        for (k, (start, _)) in l.char_indices().rev().take(4).enumerate() {
-            push(21 + k as u64, fnv(&l.as_bytes()[start..]));
+        push(false, 30, low(ii - 1));
+        push(false, 31, low(ii + 1));
+        push(false, 32, low(ii - 2));
+        push(false, 33, low(ii + 2));
+        push(false, 34, shp(ii - 1));
+        push(false, 35, shp(ii + 1));
+        push(false, 36, mix(low(ii - 1), low(ii)));
+        push(false, 37, mix(low(ii), low(ii + 1)));
+        push(false, 38, mix(mix(shp(ii - 1), shp(ii)), shp(ii + 1)));
+        push(false, 39, mix(first, self.shape_h[i]));
+        push(false, 40, mix(first, caps));
+        push(false, 41, mix(low(ii - 1), shp(ii)));
+        push(false, 42, mix(shp(ii), low(ii + 1)));
+        if word {
+            push(
+                true,
+                43,
+                mix(caps, (self.lower[i].chars().count() as u64).min(12)),
+            );
         }
-        push(30, low(ii - 1));
-        push(31, low(ii + 1));
-        push(32, low(ii - 2));
-        push(33, low(ii + 2));
-        push(34, shp(ii - 1));
-        push(35, shp(ii + 1));
-        push(36, mix(low(ii - 1), low(ii)));
-        push(37, mix(low(ii), low(ii + 1)));
-        push(38, mix(mix(shp(ii - 1), shp(ii)), shp(ii + 1)));
-        push(39, mix(first, self.shape_h[i]));
-        push(40, mix(first, caps));
-        push(41, mix(low(ii - 1), shp(ii)));
-        push(42, mix(shp(ii), low(ii + 1)));
-        push(43, mix(caps, (len as u64).min(12)));
         for (k, &p) in self.gaz[i].iter().enumerate() {
             if p != 0 {
-                push(50, mix(k as u64, u64::from(p)));
-                push(51, mix(mix(k as u64, u64::from(p)), caps));
-                push(52, mix(mix(k as u64, u64::from(p)), first));
+                push(false, 50, mix(k as u64, u64::from(p)));
+                push(false, 51, mix(mix(k as u64, u64::from(p)), caps));
+                push(false, 52, mix(mix(k as u64, u64::from(p)), first));
             }
         }
         let lx = |j: isize| -> u64 {
@@ -290,14 +325,15 @@ impl Scratch {
                 u64::from(self.lex[j as usize])
             }
         };
-        push(60, lx(ii));
-        push(61, mix(lx(ii), caps));
-        push(62, mix(mix(lx(ii), caps), first));
-        push(63, lx(ii - 1));
-        push(64, lx(ii + 1));
-        push(65, mix(lx(ii - 1), lx(ii)));
-        push(66, mix(lx(ii), lx(ii + 1)));
+        push(true, 60, lx(ii));
+        push(true, 61, mix(lx(ii), caps));
+        push(false, 62, mix(mix(lx(ii), caps), first));
+        push(false, 63, lx(ii - 1));
+        push(false, 64, lx(ii + 1));
+        push(false, 65, mix(lx(ii - 1), lx(ii)));
+        push(false, 66, mix(lx(ii), lx(ii + 1)));
         push(
+            false,
             67,
             mix(
                 mix(lx(ii), caps),
@@ -311,20 +347,20 @@ impl Scratch {
                 u64::from(self.cl[j as usize][l])
             }
         };
-        push(90, cl(ii, 0));
-        push(91, cl(ii, 1));
-        push(92, cl(ii, 2));
-        push(93, cl(ii - 1, 1));
-        push(94, cl(ii + 1, 1));
-        push(95, mix(cl(ii, 2), caps));
-        push(96, mix(cl(ii - 1, 1), cl(ii, 1)));
-        push(53, gz(ii - 1));
-        push(54, gz(ii + 1));
-        push(55, mix(gz(ii - 1), caps));
-        push(56, mix(gz(ii - 2), gz(ii - 1)));
-        push(57, gz(ii + 2));
-        push(58, mix(gz(ii + 1), gz(ii + 2)));
-        push(59, mix(gz(ii), caps));
+        push(true, 90, cl(ii, 0));
+        push(true, 91, cl(ii, 1));
+        push(true, 92, cl(ii, 2));
+        push(false, 93, cl(ii - 1, 1));
+        push(false, 94, cl(ii + 1, 1));
+        push(true, 95, mix(cl(ii, 2), caps));
+        push(false, 96, mix(cl(ii - 1, 1), cl(ii, 1)));
+        push(false, 53, gz(ii - 1));
+        push(false, 54, gz(ii + 1));
+        push(false, 55, mix(gz(ii - 1), caps));
+        push(false, 56, mix(gz(ii - 2), gz(ii - 1)));
+        push(false, 57, gz(ii + 2));
+        push(false, 58, mix(gz(ii + 1), gz(ii + 2)));
+        push(false, 59, mix(gz(ii), caps));
         let (rs, re) = self.run[i];
         if re > rs {
             let len = (re - rs) as u64;
@@ -342,16 +378,25 @@ impl Scratch {
             let head_place = u64::from(last[Gaz::PlaceWord as usize] != 0);
             let first_name = u64::from(self.gaz[rs][Gaz::First as usize] != 0);
             let rfirst = u64::from(rs == 0);
-            push(80, mix(mix(len.min(5), at), rfirst));
-            push(81, mix(mix(head_org, head_place), mix(first_name, at)));
-            push(82, mix(self.low_h[re - 1], at));
-            push(83, mix(low(rs as isize - 1), at));
-            push(84, mix(low(re as isize), at));
+            push(false, 80, mix(mix(len.min(5), at), rfirst));
             push(
+                false,
+                81,
+                mix(mix(head_org, head_place), mix(first_name, at)),
+            );
+            push(false, 82, mix(self.low_h[re - 1], at));
+            push(false, 83, mix(low(rs as isize - 1), at));
+            push(false, 84, mix(low(re as isize), at));
+            push(
+                false,
                 85,
                 mix(mix(low(rs as isize - 1), low(re as isize)), len.min(3)),
             );
-            push(86, mix(lx(re as isize - 1), mix(lx(rs as isize), at)));
+            push(
+                false,
+                86,
+                mix(lx(re as isize - 1), mix(lx(rs as isize), at)),
+            );
         }
         if !self.pos_h.is_empty() {
             let pos = |j: isize| -> u64 {
@@ -363,13 +408,13 @@ impl Scratch {
                     self.pos_h[j as usize]
                 }
             };
-            push(70, pos(ii));
-            push(71, mix(pos(ii - 1), pos(ii)));
-            push(72, mix(pos(ii), pos(ii + 1)));
-            push(73, mix(pos(ii), caps));
-            push(74, mix(mix(pos(ii - 1), pos(ii)), pos(ii + 1)));
-            push(75, mix(pos(ii), lx(ii)));
-            push(76, mix(pos(ii), first));
+            push(false, 70, pos(ii));
+            push(false, 71, mix(pos(ii - 1), pos(ii)));
+            push(false, 72, mix(pos(ii), pos(ii + 1)));
+            push(false, 73, mix(pos(ii), caps));
+            push(false, 74, mix(mix(pos(ii - 1), pos(ii)), pos(ii + 1)));
+            push(false, 75, mix(pos(ii), lx(ii)));
+            push(false, 76, mix(pos(ii), first));
         }
     }
 }

@@ -221,3 +221,33 @@ fn entities_doc_keeps_one_label_per_name() {
         assert_eq!(labels[0], labels[1], "{name}: {all:?}");
     }
 }
+
+#[test]
+fn word_and_context_features_split_the_full_set_exactly() {
+    // The per-form cache of entities_tagged relies on it: a word's own features plus the
+    // others are all of its features, with and without tags, at every position.
+    let lexicon = Lexicon::default();
+    let gaz = gazetteer(&lexicon);
+    let words = [
+        "Russian", "Foreign", "Minister", "Sergei", "Lavrov", "met", "him", "in", "Antalya", ",",
+        "Turkey", ",", "on", "10", "March", "2022", ".",
+    ];
+    let tags = [
+        "ADJ", "PROPN", "PROPN", "PROPN", "PROPN", "VERB", "PRON", "ADP", "PROPN", "PUNCT",
+        "PROPN", "PUNCT", "ADP", "NUM", "PROPN", "NUM", "PUNCT",
+    ];
+    let mut s = Scratch::default();
+    for upos in [None, Some(&tags[..])] {
+        s.prepare(&gaz, &lexicon, &words);
+        s.set_upos(upos);
+        for i in 0..words.len() {
+            let (mut all, mut split) = (Vec::new(), Vec::new());
+            s.features(i, &mut all);
+            s.features_part(i, &mut split, Part::Word);
+            s.features_part(i, &mut split, Part::Context);
+            all.sort_unstable();
+            split.sort_unstable();
+            assert_eq!(all, split, "word {i} ({})", words[i]);
+        }
+    }
+}
