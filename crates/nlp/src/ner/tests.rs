@@ -240,14 +240,14 @@ fn word_and_context_features_split_the_full_set_exactly() {
     for upos in [None, Some(&tags[..])] {
         s.prepare(&gaz, &lexicon, &words);
         s.set_upos(upos);
-        for i in 0..words.len() {
+        for (i, word) in words.iter().enumerate() {
             let (mut all, mut split) = (Vec::new(), Vec::new());
             s.features(i, &mut all);
             s.features_part(i, &mut split, Part::Word);
             s.features_part(i, &mut split, Part::Context);
             all.sort_unstable();
             split.sort_unstable();
-            assert_eq!(all, split, "word {i} ({})", words[i]);
+            assert_eq!(all, split, "word {i} ({word})");
         }
     }
 }
