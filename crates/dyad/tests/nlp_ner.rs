@@ -38,39 +38,21 @@ fn uner_ewt_test_f1() {
     assert!(score.f1() >= MEASURED_F1 - 0.5, "{score}");
 }
 
-/// GUM test news documents and single-core throughput over the UNER test words (printed for the
-/// model card; the throughput target is 200,000 words/s on an idle core).
+/// GUM test news documents (the NER model card's second test figure). Throughput is measured
+/// by `dyad bench` (`bench ner`), not here.
 #[test]
-fn gum_news_and_throughput() {
+fn gum_news_accuracy_holds() {
     let shared = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
     let gum = shared.join("corpora/ud_english_gum/en_gum-ud-test.conllu");
-    let test = shared.join("corpora/uner_english_ewt/en_ewt-ud-test.iob2");
-    if !gum.exists() || !test.exists() {
-        println!("skipping: corpora not found");
+    if !gum.exists() {
+        println!("skipping: ../shared/corpora not found");
         return;
     }
-    let ner = model();
-    println!(
-        "{}",
-        dyad::nlp::ner::eval_gum(&ner, &gum, "GUM_news").unwrap()
-    );
-    let sents = dyad::nlp::ner::read_iob2(&test).unwrap();
-    let words: Vec<Vec<&str>> = sents
-        .iter()
-        .map(|s| s.words.iter().map(String::as_str).collect())
-        .collect();
-    let n: usize = words.iter().map(Vec::len).sum();
-    let mut out = Vec::new();
-    let t = std::time::Instant::now();
-    for _ in 0..5 {
-        for w in &words {
-            ner.entities(w, &mut out);
-        }
-    }
-    println!(
-        "throughput: {:.0} words/s",
-        (5 * n) as f64 / t.elapsed().as_secs_f64()
-    );
+    let score = dyad::nlp::ner::eval_gum(&model(), &gum, "GUM_news").unwrap();
+    println!("{score}");
+    // Measured when the model was trained: F1 62.81 over 119 gold entities; the set is small,
+    // so the floor sits three entities lower.
+    assert!(score.f1() >= 60.0, "GUM news F1 {:.2} fell", score.f1());
 }
 
 #[test]
