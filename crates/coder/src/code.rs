@@ -11,6 +11,7 @@
 
 use dyad_core::{Date, Span};
 
+use crate::document::{country_of, Focus};
 use crate::lexicon::{CompiledPattern, Found, Item, Lexicon, Origin};
 use crate::sent::{Rel, Sent};
 
@@ -51,6 +52,9 @@ pub struct ActorRef {
     pub base: Option<String>,
     /// The code is a role only, with no named actor (`GOV`).
     pub bare_role: bool,
+    /// Set when the code came from the document rather than the phrase itself: the rule
+    /// that resolved it ("we" of the issuer, a bare role in the document's country).
+    pub resolved: Option<&'static str>,
 }
 
 /// One coded event.
@@ -98,9 +102,15 @@ pub struct Coded {
     pub repaired: Option<(Vec<u32>, Vec<Rel>)>,
 }
 
-/// What the coder remembers across the sentences of one article (coreference).
+/// What the coder remembers across the sentences of one article (coreference, focus).
 #[derive(Debug, Clone, Default)]
 pub struct Context {
+    /// The document's issuer, title parties and country focus.
+    pub focus: Focus,
+    /// Sentences coded so far.
+    sentences: usize,
+    /// The sentence in which `last_person` was last named.
+    last_person_at: usize,
     last_person: Option<ActorRef>,
     /// The person named before or beside `last_person` ("Macron spoke with Putin. He urged
     /// him…": he is Macron, him is Putin).
@@ -109,6 +119,8 @@ pub struct Context {
     pub story_discarded: bool,
 }
 
+/// Sentences after which an unnamed person is no antecedent any more.
+const COREF_WINDOW: usize = 3;
 const NEGATORS: &[&str] = &["not", "n't", "never", "no"];
 const PRONOUNS_PERSON: &[&str] = &["he", "she", "him", "her"];
 const LIGHT_VERBS: &[&str] = &[
@@ -179,6 +191,11 @@ const SYMMETRIC: &[&str] = &[
     "consult",
     "reconcile",
     "spar",
+    "discuss",
+    "cooperate",
+    "collaborate",
+    "partner",
+    "speak",
 ];
 
 /// The coder, borrowing a compiled lexicon.
@@ -205,6 +222,12 @@ impl<'a> Coder<'a> {
         if s.is_empty() || ctx.story_discarded {
             return out;
         }
+        ctx.sentences += 1;
+        // Coreference stays near: a person not named for a few sentences is no antecedent.
+        if ctx.sentences > ctx.last_person_at + COREF_WINDOW {
+            ctx.last_person = None;
+            ctx.other_person = None;
+        }
         // Discards.
         for i in 0..s.len() {
             if let Some((_, d)) = self.lex.discard_at(&s.words, i) {
@@ -227,6 +250,10 @@ impl<'a> Coder<'a> {
                 None => i += 1,
             }
         }
+        // A question asserts nothing ("Did the federation ever support you?").
+        if s.words.last().is_some_and(|w| w.form == "?") {
+            return out;
+        }
         // A headline or banner in capitals ("THE STRAW THAT BROKE AMERICA'S BACK") defeats the
         // statistical tagger and parser: no event is coded from it.
         if s.own_parse && shouting(s) {
@@ -246,7 +273,8 @@ impl<'a> Coder<'a> {
             }
             None => s,
         };
-        let np = NounPhrases::new(self, s, date, &out.mentions, ctx);
+        let mut np = NounPhrases::new(self, s, date, &out.mentions, ctx);
+        np.resolve_in_document(s, ctx);
         out.actors = np
             .coded
             .iter()
@@ -338,13 +366,23 @@ impl<'a> Coder<'a> {
             let (mut sources, mut targets) = self.actors_for(s, t, &m, &np, !p.nouns);
             // "The ministers of X and Y met": a symmetric act of a compound subject with no
             // partner of its own is between the members, both ways.
+            let symmetric = SYMMETRIC.contains(&w.lemma.as_str());
+            let mut pair_code: Option<&str> = None;
+            // "The United States and Mexico agreed to…", "Japan and the Philippines
+            // committed to…": a cooperative act of a compound subject with no other party is
+            // between its members.
+            let joint = !symmetric
+                && matches!(p.code.get(..2), Some("03" | "04" | "05" | "06"))
+                && targets.iter().all(Option::is_none);
             if p.nouns
                 && m.target.is_none()
-                && SYMMETRIC.contains(&w.lemma.as_str())
+                && (symmetric || joint)
                 && sources.iter().flatten().count() >= 2
             {
+                // What is discussed is a topic, not a party.
+                let topic = w.lemma == "discuss";
                 let direct = s.children(t).any(|c| {
-                    s.rel[c] == Rel::Obj
+                    s.rel[c] == Rel::Obj && !topic
                         || s.rel[c] == Rel::Obl
                             && s.child(c, Rel::Case).is_some_and(|p| {
                                 matches!(s.words[p].lower.as_str(), "with" | "against" | "to")
@@ -353,6 +391,10 @@ impl<'a> Coder<'a> {
                 if !direct {
                     // Every ordered pair; a member with itself is dropped as a self-event.
                     targets = sources.clone();
+                    // "Macron and Biden spoke": two parties speaking together consult.
+                    if symmetric && p.code.starts_with(SPEECH_ROOT) {
+                        pair_code = Some("040");
+                    }
                 }
             }
             // A denial reported by a speaker ("he insisted Russia hadn't invaded") is the
@@ -397,7 +439,7 @@ impl<'a> Coder<'a> {
                     events.push(Event {
                         source: src.clone(),
                         target: tgt.clone(),
-                        code: p.code.clone(),
+                        code: pair_code.map_or_else(|| p.code.clone(), str::to_string),
                         trigger: (t, w.span),
                         negated,
                         pattern: Some(pid),
@@ -499,6 +541,7 @@ impl<'a> Coder<'a> {
                 }
             }
         }
+        self.document_targets(s, &np, ctx, &mut events);
         // An intent verb whose complement was coded on its own adds nothing.
         let complement_triggers: Vec<usize> = events.iter().map(|e| e.trigger.0).collect();
         events.retain(|e| {
@@ -513,6 +556,10 @@ impl<'a> Coder<'a> {
             (e.source.is_some() || !self.config.require_source)
                 && (e.target.is_some() || !self.config.require_dyad)
                 && !matches!((&e.source, &e.target), (Some(a), Some(b)) if a.code == b.code)
+                // "Biden announced a new U.S. openness": a government acting on its own
+                // country as a whole is no dyad.
+                && !matches!((&e.source, &e.target), (Some(a), Some(b))
+                    if b.code.len() == 3 && country_of(&a.code) == Some(b.code.as_str()))
         });
         // Reported speech: the embedded event is coded; the statement itself (a 01 code on a
         // verb whose clause holds another coded trigger, or a bare 010) only where nothing
@@ -555,7 +602,28 @@ impl<'a> Coder<'a> {
                 persons.push(a);
             }
         }
+        // The document's country focus grows with the countries its sentences name.
+        for (_, a) in &out.actors {
+            if a.resolved.is_none() && a.antecedent.is_none() {
+                if let Some(c) = country_of(&a.code) {
+                    ctx.focus.count(c, 1);
+                }
+            }
+        }
+        // A person the dictionaries do not know is still the one "he" or "she" refers to
+        // next: an unknown name as subject ends the reach of the last known person.
+        let unknown_subject = (0..s.len()).any(|k| {
+            matches!(s.rel[k], Rel::Subj | Rel::SubjPass)
+                && s.words[k].xpos.starts_with("NNP")
+                && np.coded[k].is_none()
+                && !out.actors.iter().any(|(_, a)| a.words.0 <= k && k < a.words.1)
+        });
+        if unknown_subject && subject_person.is_none() {
+            ctx.last_person = None;
+            ctx.other_person = None;
+        }
         if let Some(p) = subject_person.or_else(|| persons.last().map(|a| (*a).clone())) {
+            ctx.last_person_at = ctx.sentences;
             let other = persons
                 .iter()
                 .rev()
@@ -568,6 +636,65 @@ impl<'a> Coder<'a> {
             ctx.last_person = Some(p);
         }
         out
+    }
+
+    /// Targets the sentence leaves unsaid but the document gives: a country named with `in`
+    /// inside the act's own phrase ("provided aid to civil society in Nigeria", "Russia's war
+    /// in Ukraine"), and, in an official text between two parties (a readout of a meeting or
+    /// call), the other party of a cooperative or verbal act.
+    fn document_targets(&self, s: &Sent, np: &NounPhrases, ctx: &Context, events: &mut [Event]) {
+        for e in events.iter_mut() {
+            if e.target.is_some() || e.negated {
+                continue;
+            }
+            let Some(src) = e.source.as_ref() else {
+                continue;
+            };
+            let root = e.code.get(..2).unwrap_or("");
+            let src_country = country_of(&src.code).map(str::to_string);
+            let t = e.trigger.0;
+            if matches!(root, "03" | "05" | "06" | "07" | "13" | "18" | "19" | "20") {
+                let place = (0..s.len()).find(|&k| {
+                    k != t
+                        && s.dominated_by(k, t)
+                        && s.child(k, Rel::Case).is_some_and(|c| s.words[c].lower == "in")
+                        && np.coded[k].as_ref().is_some_and(|a| {
+                            a.code.len() == 3
+                                && country_of(&a.code).is_some()
+                                && Some(a.code.as_str()) != src_country.as_deref()
+                        })
+                });
+                if let Some(k) = place {
+                    let mut a = np.coded[k].clone().expect("checked above");
+                    a.resolved = Some("a country the act is in");
+                    e.target = Some(a);
+                    continue;
+                }
+            }
+            if !matches!(root, "02" | "03" | "04" | "05" | "06" | "07" | "08") {
+                continue;
+            }
+            let (Some(_), Some((x, y))) = (&ctx.focus.issuer, ctx.focus.pair()) else {
+                continue;
+            };
+            let other = if src_country.as_deref() == country_of(&x.code) {
+                y
+            } else if src_country.as_deref() == country_of(&y.code) {
+                x
+            } else {
+                continue;
+            };
+            e.target = Some(ActorRef {
+                code: other.code.clone(),
+                span: e.trigger.1,
+                words: (t, t + 1),
+                entries: vec![other.origin],
+                antecedent: None,
+                base: None,
+                bare_role: false,
+                resolved: Some("the other party of the document's title"),
+            });
+        }
     }
 
     fn is_person_origin(&self, o: Origin) -> bool {
@@ -1261,7 +1388,103 @@ fn compose(
     }
 }
 
+/// Per word: whether it stands inside quotation marks of its sentence.
+fn quoted(s: &Sent) -> Vec<bool> {
+    let mut inside = false;
+    s.words
+        .iter()
+        .map(|w| {
+            let mark = matches!(w.form.as_str(), "\"" | "\u{201c}" | "\u{201d}" | "``" | "''");
+            if mark {
+                inside = !inside;
+            }
+            inside || mark
+        })
+        .collect()
+}
+
+const FIRST_PLURAL: &[&str] = &["we", "us"];
+
 impl NounPhrases {
+    /// Resolves what only the document can: "we" of an official text is its issuer (every
+    /// party of a joint statement); a bare role takes the title's actor of that role ("the
+    /// Vice President"), the title's two parties ("the two leaders"), or the document's
+    /// country ("officials" in a story about Kenya are KENGOV).
+    fn resolve_in_document(&mut self, s: &Sent, ctx: &Context) {
+        let focus = &ctx.focus;
+        let quoted = quoted(s);
+        for h in 0..s.len() {
+            let w = &s.words[h];
+            let Some((lo, hi)) = self.extent[h] else {
+                continue;
+            };
+            let span = Span::new(s.words[lo].span.start, s.words[hi].span.end);
+            let fresh = |code: &str, rule: &'static str| ActorRef {
+                code: code.to_string(),
+                span,
+                words: (lo, hi + 1),
+                entries: Vec::new(),
+                antecedent: None,
+                base: None,
+                bare_role: false,
+                resolved: Some(rule),
+            };
+            if self.coded[h].is_none() {
+                if w.xpos == "PRP" && FIRST_PLURAL.contains(&w.lower.as_str()) && !quoted[h] {
+                    let rule = "first person plural: the document's issuer";
+                    let members: Vec<String> = if focus.joint.is_empty() {
+                        focus.issuer.iter().cloned().collect()
+                    } else {
+                        focus.joint.clone()
+                    };
+                    let mut it = members.iter().map(|c| fresh(c, rule));
+                    self.coded[h] = it.next();
+                    self.extra[h] = it.collect();
+                }
+                continue;
+            }
+            let Some(a) = self.coded[h].clone() else {
+                continue;
+            };
+            if !a.bare_role || !crate::document::is_bare_role(&a.code) {
+                continue;
+            }
+            let phrase: Vec<&str> = (lo..=hi)
+                .filter(|&k| s.rel[k] != Rel::Det)
+                .map(|k| s.words[k].lower.as_str())
+                .collect();
+            let two = phrase.first().is_some_and(|f| matches!(*f, "two" | "both"))
+                || matches!(w.lemma.as_str(), "leader" | "side") && a.code == "GOV";
+            let mut resolved: Vec<(String, &'static str)> = Vec::new();
+            if two && w.xpos == "NNS" {
+                if let Some((x, y)) = focus.pair() {
+                    let rule = "the two parties of the title";
+                    resolved = vec![(x.code.clone(), rule), (y.code.clone(), rule)];
+                }
+            } else if let Some(t) = focus.by_role(&phrase.join(" ")) {
+                resolved.push((t.code.clone(), "the title's actor of this role"));
+            }
+            if resolved.is_empty() && !quoted[h] {
+                if let (Some(i), "GOV") = (&focus.issuer, a.code.as_str()) {
+                    resolved.push((i.clone(), "a government role in an official text: its issuer"));
+                } else if let Some(c) = focus.country() {
+                    resolved.push((format!("{c}{}", a.code), "a bare role in the document's country"));
+                }
+            }
+            if resolved.is_empty() {
+                continue;
+            }
+            let mut it = resolved.into_iter().map(|(code, rule)| ActorRef {
+                code,
+                resolved: Some(rule),
+                bare_role: false,
+                ..a.clone()
+            });
+            self.coded[h] = it.next();
+            self.extra[h] = it.collect();
+        }
+    }
+
     fn new(
         c: &Coder<'_>,
         s: &Sent,
@@ -1456,6 +1679,7 @@ impl NounPhrases {
                 antecedent: None,
                 base,
                 bare_role,
+                resolved: None,
             };
             // A role word only names an actor when it heads the phrase ("the troops", not
             // "military action").

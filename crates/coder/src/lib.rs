@@ -28,10 +28,12 @@
 #![deny(missing_docs)]
 
 pub mod code;
+pub mod document;
 pub mod lexicon;
 pub mod penn;
 pub mod sent;
 
 pub use code::{ActorRef, Coded, Coder, Config, Context, Discard, Event};
+pub use document::Focus;
 pub use lexicon::{Found, Lexicon, Origin};
 pub use sent::{Rel, Sent, TreeIndex, Word};
