@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use dyad_coder::{penn, Coded, Coder, Config, Context, Event, Found, Lexicon, Sent};
+use dyad_coder::{penn, Coded, Coder, Config, Context, Event, Focus, Found, Lexicon, Sent};
 use dyad_core::{cameo, plover, Date, Doc};
 use dyad_dict::{Diagnostic, Severity};
 use dyad_nlp::tagger::Upos;
@@ -108,6 +108,7 @@ pub fn code_doc(
 ) -> Result<Vec<SentenceCoding>, String> {
     let coder = Coder { lex, config };
     let mut ctx = Context::default();
+    ctx.focus = focus(doc, lex, date);
     let mut out = Vec::new();
     if let (Parses::Supplied, Some(parse)) = (parses, &doc.article.parse) {
         let sent =
@@ -130,6 +131,32 @@ pub fn code_doc(
         });
     }
     Ok(out)
+}
+
+/// The document's focus from its title and source metadata (the title's words are looked up
+/// in the dictionaries; they are not coded).
+pub fn focus(doc: &Doc, lex: &Lexicon, date: Date) -> Focus {
+    static SEGMENTER: OnceLock<dyad_text::Segmenter> = OnceLock::new();
+    let title = doc.article.title.as_deref().unwrap_or("");
+    let mut tokens = dyad_core::Tokens::default();
+    let mut sentences = dyad_core::Sentences::default();
+    SEGMENTER
+        .get_or_init(dyad_text::Segmenter::new)
+        .segment(title, &mut tokens, &mut sentences);
+    let words: Vec<dyad_coder::Word> = (0..tokens.len())
+        .map(|t| {
+            let span = tokens.span(t);
+            let form = &title[span.range()];
+            dyad_coder::Word::new(span, form, &penn_lemma(form, "NNP"), "NNP")
+        })
+        .collect();
+    let source = [doc.article.source.as_deref(), doc.article.url.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    Focus::from_title(lex, &words, &source, date)
 }
 
 fn date_str(d: Date) -> String {
@@ -186,6 +213,70 @@ pub fn event_json(doc: &Doc, lex: &Lexicon, s: &SentenceCoding, e: &Event, date:
             "rule": e.rule,
         },
     })
+}
+
+/// What `dyad code` makes of one document.
+#[derive(Debug, Clone)]
+pub enum DocEvents {
+    /// Neither the article nor the command line gives a date: nothing is coded.
+    NoDate,
+    /// The supplied parse could not be read.
+    BadParse(String),
+    /// The codings of every sentence, dated `date`.
+    Coded {
+        /// The date events carry (and actor codes are taken at).
+        date: Date,
+        /// One per sentence.
+        codings: Vec<SentenceCoding>,
+    },
+}
+
+/// Codes an annotated document as `dyad code` does: dated by the article, else `fallback`.
+pub fn code_events(
+    doc: &Doc,
+    lex: &Lexicon,
+    config: Config,
+    parses: Parses,
+    fallback: Option<Date>,
+) -> DocEvents {
+    let Some(date) = article_date(doc, fallback) else {
+        return DocEvents::NoDate;
+    };
+    match code_doc(doc, lex, config, parses, date) {
+        Ok(codings) => DocEvents::Coded { date, codings },
+        Err(msg) => DocEvents::BadParse(msg),
+    }
+}
+
+/// Appends the `dyad code` JSONL records of one document: one line per event, or one error
+/// record (`no-date`, `bad-parse`).
+pub fn write_events_jsonl(
+    buf: &mut Vec<u8>,
+    doc: &Doc,
+    lex: &Lexicon,
+    events: &DocEvents,
+) -> std::io::Result<()> {
+    let error = |kind: &str, message: &str| json!({"article": doc.article.id, "origin": doc.article.origin, "error": kind, "message": message});
+    let mut line = |v: &Value| -> std::io::Result<()> {
+        serde_json::to_writer(&mut *buf, v)?;
+        buf.push(b'\n');
+        Ok(())
+    };
+    match events {
+        DocEvents::NoDate => line(&error(
+            "no-date",
+            "the article has no date: give --date YYYY-MM-DD",
+        )),
+        DocEvents::BadParse(msg) => line(&error("bad-parse", msg)),
+        DocEvents::Coded { date, codings } => {
+            for sc in codings {
+                for e in &sc.coded.events {
+                    line(&event_json(doc, lex, sc, e, *date))?;
+                }
+            }
+            Ok(())
+        }
+    }
 }
 
 /// The date events are dated with: the article's, else `fallback`, else none.

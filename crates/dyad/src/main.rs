@@ -170,6 +170,22 @@ enum EvalCommand {
         #[arg(long)]
         date: String,
     },
+    /// Events of a gold set of passages (`../shared/eval/news-events-dev.jsonl`), coded as
+    /// `dyad code` does and scored as `score_events.py` does; ends with `events root: P=… R=… F1=…`.
+    Events {
+        /// The gold passages (JSONL: id, date, title, text, events).
+        #[arg(long)]
+        gold: PathBuf,
+        /// First list every miss and false event with its sentence and reason, and count them
+        /// by category.
+        #[arg(long)]
+        errors: bool,
+        /// Also write the coded events here, as `dyad code` writes them.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        coding: CodingArgs,
+    },
     /// Named entities (PER, ORG, LOC), exact spans, micro average; ends with `ner: P=… R=… F1=…`.
     Ner {
         /// Gold IOB2 file, one token per line (`word<TAB>tag`, or UNER-EWT's columns).
@@ -582,6 +598,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     println!("cases: {passed}/{total}");
                 }
+                EvalCommand::Events {
+                    gold,
+                    errors,
+                    out,
+                    coding,
+                } => {
+                    let opts = dyad::eval_events::Options {
+                        config: coding.config(),
+                        parses: coding.parses.get(),
+                        date: coding.date()?,
+                        errors,
+                        out: out.as_deref(),
+                    };
+                    let lex = coding.lexicon(false)?;
+                    let report = dyad::eval_events::run(&gold, &lex, &opts)?;
+                    io::stdout().lock().write_all(report.as_bytes())?;
+                }
                 EvalCommand::Ner { conll, model } => {
                     let loaded = model.map(|p| load(&p, Ner::from_bytes)).transpose()?;
                     let ner = loaded.as_ref().unwrap_or_else(|| &Models::builtin().ner);
@@ -720,30 +753,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     buf.extend_from_slice(dyad::coding::events_text(doc, lex, date).as_bytes());
                     return Ok(buf);
                 }
-                let Some(d) = dyad::coding::article_date(doc, date) else {
-                    let e = serde_json::json!({"article": doc.article.id, "origin": doc.article.origin, "error": "no-date", "message": "the article has no date: give --date YYYY-MM-DD"});
-                    serde_json::to_writer(&mut buf, &e)?;
-                    buf.push(b'\n');
-                    return Ok(buf);
-                };
-                match dyad::coding::code_doc(doc, lex, config, parses, d) {
-                    Ok(codings) => {
-                        for sc in &codings {
-                            for e in &sc.coded.events {
-                                serde_json::to_writer(
-                                    &mut buf,
-                                    &dyad::coding::event_json(doc, lex, sc, e, d),
-                                )?;
-                                buf.push(b'\n');
-                            }
-                        }
-                    }
-                    Err(msg) => {
-                        let e = serde_json::json!({"article": doc.article.id, "origin": doc.article.origin, "error": "bad-parse", "message": msg});
-                        serde_json::to_writer(&mut buf, &e)?;
-                        buf.push(b'\n');
-                    }
-                }
+                let events = dyad::coding::code_events(doc, lex, config, parses, date);
+                dyad::coding::write_events_jsonl(&mut buf, doc, lex, &events)?;
                 Ok(buf)
             };
             annotate_with(records, &run, render)
