@@ -303,6 +303,9 @@ impl<'a> Coder<'a> {
             if !(is_verb || is_noun) || !self.lex.is_trigger(w) {
                 continue;
             }
+            if hypothetical(s, t) {
+                continue;
+            }
             let negated = is_negated(s, t);
             let mut best: Option<(u32, &CompiledPattern, Match, bool)> = None;
             let mut best_unnegated: Option<(&CompiledPattern, Match)> = None;
@@ -382,7 +385,7 @@ impl<'a> Coder<'a> {
                 // What is discussed is a topic, not a party.
                 let topic = w.lemma == "discuss";
                 let direct = s.children(t).any(|c| {
-                    s.rel[c] == Rel::Obj && !topic
+                    s.rel[c] == Rel::Obj && symmetric && !topic
                         || s.rel[c] == Rel::Obl
                             && s.child(c, Rel::Case).is_some_and(|p| {
                                 matches!(s.words[p].lower.as_str(), "with" | "against" | "to")
@@ -1119,6 +1122,30 @@ fn modal_code(code: &str, kind: Modality) -> Option<String> {
     (c != code).then(|| c.to_string())
 }
 
+/// Whether the act at `t` is only supposed: in a condition ("if Russia attacks Ukraine"), or
+/// under a modal of possibility or obligation ("Nato should ban…", "the trial could
+/// commence").
+fn hypothetical(s: &Sent, t: usize) -> bool {
+    let mut k = t;
+    for _ in 0..6 {
+        let cond = s.children(k).any(|c| {
+            s.rel[c] == Rel::Mark && matches!(s.words[c].lower.as_str(), "if" | "unless" | "whether")
+                || k == t
+                    && s.rel[c] == Rel::Aux
+                    && matches!(s.words[c].lower.as_str(), "should" | "could" | "might" | "may" | "must")
+        });
+        if cond {
+            return true;
+        }
+        match (s.rel[k], s.head_of(k)) {
+            (Rel::Xcomp | Rel::Conj | Rel::Obj | Rel::Obl, Some(h)) => k = h,
+            (Rel::Advcl, _) => return false,
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// Whether word `t` (or the verb it is an open complement of) is negated.
 fn is_negated(s: &Sent, t: usize) -> bool {
     let mut k = t;
@@ -1404,6 +1431,8 @@ fn quoted(s: &Sent) -> Vec<bool> {
 }
 
 const FIRST_PLURAL: &[&str] = &["we", "us"];
+/// Plural nouns that name the parties of a bilateral text ("the participants", "both sides").
+const PAIR_NOUNS: &[&str] = &["participant", "party", "side", "leader", "country", "nation", "government", "delegation"];
 
 impl NounPhrases {
     /// Resolves what only the document can: "we" of an official text is its issuer (every
@@ -1430,6 +1459,28 @@ impl NounPhrases {
                 resolved: Some(rule),
             };
             if self.coded[h].is_none() {
+                // "The two discussed", "the Participants are intensifying their efforts",
+                // "both sides": the two parties of the title.
+                let det_two = s
+                    .children(h)
+                    .any(|c| matches!(s.words[c].lower.as_str(), "two" | "both" | "the"));
+                let pair_word = matches!(w.lower.as_str(), "two" | "both")
+                    && matches!(s.rel[h], Rel::Subj | Rel::Obj | Rel::Conj)
+                    || w.xpos == "NNS" && PAIR_NOUNS.contains(&w.lemma.as_str()) && det_two;
+                if pair_word && matches!(s.rel[h], Rel::Subj | Rel::SubjPass) {
+                    if let Some((x, y)) = focus.pair() {
+                        let rule = "the two parties of the title";
+                        self.coded[h] = Some(ActorRef {
+                            entries: vec![x.origin],
+                            ..fresh(&x.code, rule)
+                        });
+                        self.extra[h] = vec![ActorRef {
+                            entries: vec![y.origin],
+                            ..fresh(&y.code, rule)
+                        }];
+                        continue;
+                    }
+                }
                 if w.xpos == "PRP" && FIRST_PLURAL.contains(&w.lower.as_str()) && !quoted[h] {
                     let rule = "first person plural: the document's issuer";
                     let members: Vec<String> = if focus.joint.is_empty() {
