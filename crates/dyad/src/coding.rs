@@ -452,6 +452,8 @@ pub fn report_diagnostics(diags: &[Diagnostic], quiet: bool) {
 pub struct Case {
     /// File and line.
     pub origin: String,
+    /// The case file's name.
+    pub file: String,
     /// Story date.
     pub date: Date,
     /// The text.
@@ -460,6 +462,27 @@ pub struct Case {
     pub expected: std::collections::BTreeSet<(String, String, String)>,
     /// The construction tested.
     pub note: String,
+}
+
+impl Case {
+    /// The case's stable identifier: `FILE: TEXT` (its file's name and its text), which does
+    /// not move when lines are added above it.
+    pub fn id(&self) -> String {
+        format!("{}: {}", self.file, self.text)
+    }
+}
+
+/// The outcome of a folder of behaviour cases.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CasesReport {
+    /// Each failure (case, expected and coded events) and a score line per file.
+    pub lines: Vec<String>,
+    /// Cases passed.
+    pub passed: usize,
+    /// Cases run.
+    pub total: usize,
+    /// The identifiers ([`Case::id`]) of the failed cases, in order.
+    pub failed: Vec<String>,
 }
 
 /// Reads a case file; malformed lines are errors naming the line.
@@ -496,6 +519,7 @@ pub fn read_cases(name: &str, text: &str) -> anyhow::Result<Vec<Case>> {
         }
         out.push(Case {
             origin,
+            file: name.to_string(),
             date,
             text: f[1].trim().to_string(),
             expected,
@@ -527,8 +551,8 @@ pub fn run_case(
     got
 }
 
-/// Runs every `*.tsv` case file in `dir`; returns `(report lines, passed, total)`.
-pub fn eval_cases(dir: &Path, lex: &Lexicon) -> anyhow::Result<(Vec<String>, usize, usize)> {
+/// Runs every `*.tsv` case file in `dir`.
+pub fn eval_cases(dir: &Path, lex: &Lexicon) -> anyhow::Result<CasesReport> {
     let annotator = crate::pipeline::Annotator::new();
     let mut paths: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
@@ -536,7 +560,7 @@ pub fn eval_cases(dir: &Path, lex: &Lexicon) -> anyhow::Result<(Vec<String>, usi
         .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
         .collect();
     paths.sort();
-    let (mut lines, mut passed, mut total) = (Vec::new(), 0, 0);
+    let mut report = CasesReport::default();
     for p in paths {
         let name = p
             .file_name()
@@ -547,11 +571,12 @@ pub fn eval_cases(dir: &Path, lex: &Lexicon) -> anyhow::Result<(Vec<String>, usi
         let mut file_ok = 0;
         for c in &cases {
             let got = run_case(c, lex, &annotator);
-            total += 1;
+            report.total += 1;
             if got == c.expected {
-                passed += 1;
+                report.passed += 1;
                 file_ok += 1;
             } else {
+                report.failed.push(c.id());
                 let show = |s: &std::collections::BTreeSet<(String, String, String)>| {
                     if s.is_empty() {
                         "none".to_string()
@@ -562,7 +587,7 @@ pub fn eval_cases(dir: &Path, lex: &Lexicon) -> anyhow::Result<(Vec<String>, usi
                             .join("; ")
                     }
                 };
-                lines.push(format!(
+                report.lines.push(format!(
                     "FAIL {} [{}] {}\n  expected: {}\n  got:      {}",
                     c.origin,
                     c.note,
@@ -573,10 +598,12 @@ pub fn eval_cases(dir: &Path, lex: &Lexicon) -> anyhow::Result<(Vec<String>, usi
             }
         }
         if !cases.is_empty() {
-            lines.push(format!("{name}: {file_ok}/{}", cases.len()));
+            report
+                .lines
+                .push(format!("{name}: {file_ok}/{}", cases.len()));
         }
     }
-    Ok((lines, passed, total))
+    Ok(report)
 }
 
 /// One coded event reduced to what expectations compare: source, code, target, verb text.

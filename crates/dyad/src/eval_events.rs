@@ -894,12 +894,18 @@ impl Errors<'_> {
             let (category, what) = if !gs.is_empty() && !keys.contains(&gs) {
                 (
                     "miss/source-not-found",
-                    format!("no actor phrase for the source {gs}"),
+                    format!(
+                        "no actor phrase for the source {}",
+                        show(ev.source.as_deref())
+                    ),
                 )
             } else if !gt.is_empty() && !keys.contains(&gt) {
                 (
                     "miss/target-not-found",
-                    format!("no actor phrase for the target {gt}"),
+                    format!(
+                        "no actor phrase for the target {}",
+                        show(ev.target.as_deref())
+                    ),
                 )
             } else {
                 (

@@ -592,11 +592,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         Some(d) => std::borrow::Cow::Owned(dyad::coding::load_lexicon(&[d])?.0),
                         None => std::borrow::Cow::Borrowed(dyad::coding::builtin_lexicon()),
                     };
-                    let (lines, passed, total) = dyad::coding::eval_cases(&dir, &lex)?;
-                    for l in lines {
+                    let r = dyad::coding::eval_cases(&dir, &lex)?;
+                    for l in r.lines {
                         println!("{l}");
                     }
-                    println!("cases: {passed}/{total}");
+                    println!("cases: {}/{}", r.passed, r.total);
                 }
                 EvalCommand::Events {
                     gold,

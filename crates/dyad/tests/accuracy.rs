@@ -2,22 +2,23 @@
 //! checked out next to the repository. Each floor is the measured score minus 0.3, so that a
 //! change that makes segmentation worse fails here.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use dyad::eval;
 use dyad_text::Segmenter;
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared");
-
+/// A UD corpus file under `../shared/corpora`, or `None` (skipped; a failure with
+/// `DYAD_REQUIRE_SHARED=1`).
+#[track_caller]
 fn corpus(name: &str, file: &str) -> Option<PathBuf> {
-    let p = Path::new(SHARED).join("corpora").join(name).join(file);
-    p.exists().then_some(p)
+    common::shared(&format!("corpora/{name}/{file}"))
 }
 
 #[track_caller]
 fn check(name: &str, file: &str, min_sentence_f1: f64, min_token_f1: f64) {
     let Some(path) = corpus(name, file) else {
-        eprintln!("skipping: ../shared not found ({SHARED})");
         return;
     };
     let gold = eval::rebuild(&path, |_| true).unwrap();
@@ -42,7 +43,6 @@ fn gum_test() {
 #[test]
 fn score_functions_agree_with_score() {
     let Some(path) = corpus("ud_english_ewt", "en_ewt-ud-dev.conllu") else {
-        eprintln!("skipping: ../shared not found ({SHARED})");
         return;
     };
     let seg = Segmenter::new();

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 fn dyad(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dyad"))
         .args(args)
@@ -301,11 +303,9 @@ fn dict_convert_round_trips_petrarch_files() {
 
 #[test]
 fn validate_reports_the_summary_line() {
-    let suite = root().join("../shared/petrarch/PETR.UnitTest.records.xml");
-    if !suite.is_file() {
-        eprintln!("skipped: ../shared is not here");
+    let Some(suite) = common::shared("petrarch/PETR.UnitTest.records.xml") else {
         return;
-    }
+    };
     let out = dyad(&["validate", suite.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();

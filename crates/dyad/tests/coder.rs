@@ -1,22 +1,17 @@
 //! Event coding end to end: the PETRARCH conformance suite (when ../shared is there), the
 //! behaviour cases in `tests/data/coder/*.tsv`, and the seed article's core events.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::PathBuf;
+
+use common::repo;
 use dyad::coding::{self, Parses};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
+/// `../shared`, or `None` (skipped; a failure with `DYAD_REQUIRE_SHARED=1`).
+#[track_caller]
 fn shared() -> Option<PathBuf> {
-    let p = repo().join("../shared");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipped: ../shared is not here (the test runs in CI, which has it)");
-        None
-    }
+    common::shared("")
 }
 
 /// Runs PETR.UnitTest.records.xml with `parses` and prints the summary line.
@@ -51,24 +46,73 @@ fn petrarch_suite_own_parses() {
     assert!(report.records_ok >= 218, "{report}");
 }
 
-/// The behaviour cases with the built-in dictionaries and dyad's own parses.
+/// The behaviour cases with the built-in dictionaries and dyad's own parses, against the
+/// checked-in list of known failures (`tests/data/coder/known-failures.txt`): a failing case that
+/// is not listed fails the test, and so does a listed case that passes (or no longer exists).
+/// `UPDATE_EXPECT=1` rewrites the list from the current results.
 #[test]
 fn behaviour_cases() {
-    let (lines, passed, total) =
+    let report =
         coding::eval_cases(&repo().join("tests/data/coder"), coding::builtin_lexicon()).unwrap();
-    for l in &lines {
+    for l in &report.lines {
         println!("{l}");
     }
-    println!("cases: {passed}/{total}");
-    assert!(total >= 150, "only {total} cases");
+    println!("cases: {}/{}", report.passed, report.total);
+    assert!(report.total >= 150, "only {} cases", report.total);
+    let path = repo().join(KNOWN_FAILURES);
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        let mut text = KNOWN_FAILURES_HEADER.to_string();
+        for id in &report.failed {
+            text.push_str(id);
+            text.push('\n');
+        }
+        std::fs::write(&path, text).unwrap();
+        println!(
+            "wrote {KNOWN_FAILURES}: {} known failures",
+            report.failed.len()
+        );
+        return;
+    }
+    let listed_text = std::fs::read_to_string(&path).unwrap();
+    let listed: Vec<&str> = listed_text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let mut problems = Vec::new();
+    for id in &report.failed {
+        if !listed.contains(&id.as_str()) {
+            problems.push(format!("new failure: {id}"));
+        }
+    }
+    for id in &listed {
+        if !report.failed.iter().any(|f| f == id) {
+            problems.push(format!(
+                "listed as a known failure but passes (fixed: remove it from the list), or no \
+                 such case: {id}"
+            ));
+        }
+    }
     assert!(
-        passed * 100 >= total * MIN_CASES_PERCENT,
-        "cases: {passed}/{total} under {MIN_CASES_PERCENT}%"
+        problems.is_empty(),
+        "behaviour cases differ from {KNOWN_FAILURES} (after a deliberate change, bless with \
+         `UPDATE_EXPECT=1 cargo test --release -p dyad --test coder behaviour_cases` and review \
+         the diff):\n{}",
+        problems.join("\n")
     );
 }
 
-/// Share of behaviour cases that must pass: measured 249/265 (94.0 %), minus a little slack.
-const MIN_CASES_PERCENT: usize = 88;
+/// The list of behaviour cases dyad is known to fail, relative to the repository root.
+const KNOWN_FAILURES: &str = "tests/data/coder/known-failures.txt";
+
+const KNOWN_FAILURES_HEADER: &str = "\
+# Behaviour cases (tests/data/coder/*.tsv) that dyad is known to fail, one per line as
+# `FILE: TEXT` (the case file's name and the case's text). crates/dyad/tests/coder.rs fails when
+# a case outside this list fails, and when a listed case passes (fixed: remove it from the list).
+# After a deliberate change to the coder or the dictionaries, rewrite the list from the current
+# results and review the diff:
+#   UPDATE_EXPECT=1 cargo test --release -p dyad --test coder behaviour_cases
+";
 
 /// The seed article's core events (E1-E4, E6, E9-E12, E17, E27), and nothing from its
 /// negated clauses.

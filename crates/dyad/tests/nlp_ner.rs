@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+mod common;
+
 use dyad_nlp::ner::{Entity, Ner};
 
 /// UNER-EWT test micro-F1 of `models/ner/ner.bin` as measured when it was trained.
@@ -27,12 +29,9 @@ fn check(sentence: &str, expect: &[&str]) {
 
 #[test]
 fn uner_ewt_test_f1() {
-    let shared = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    let test = shared.join("corpora/uner_english_ewt/en_ewt-ud-test.iob2");
-    if !test.exists() {
-        println!("skipping: {} not found", test.display());
+    let Some(test) = common::shared("corpora/uner_english_ewt/en_ewt-ud-test.iob2") else {
         return;
-    }
+    };
     let score = dyad::nlp::ner::eval(&model(), &test).unwrap();
     println!("{score}");
     assert!(score.f1() >= MEASURED_F1 - 0.5, "{score}");
@@ -42,12 +41,9 @@ fn uner_ewt_test_f1() {
 /// by `dyad bench` (`bench ner`), not here.
 #[test]
 fn gum_news_accuracy_holds() {
-    let shared = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    let gum = shared.join("corpora/ud_english_gum/en_gum-ud-test.conllu");
-    if !gum.exists() {
-        println!("skipping: ../shared/corpora not found");
+    let Some(gum) = common::shared("corpora/ud_english_gum/en_gum-ud-test.conllu") else {
         return;
-    }
+    };
     let score = dyad::nlp::ner::eval_gum(&model(), &gum, "GUM_news").unwrap();
     println!("{score}");
     // Measured when the model was trained: F1 62.81 over 119 gold entities; the set is small,

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use dyad::nlp::parser::{eval, load_tagger};
 use dyad_nlp::parser::Parser;
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared");
+mod common;
+
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models");
 
 fn existing(p: PathBuf) -> Option<PathBuf> {
@@ -16,9 +17,7 @@ fn existing(p: PathBuf) -> Option<PathBuf> {
 
 #[track_caller]
 fn check(predicted_tags: bool, min_uas: f64, min_las: f64) {
-    let test = Path::new(SHARED).join("corpora/ud_english_ewt/en_ewt-ud-test.conllu");
-    let Some(test) = existing(test) else {
-        eprintln!("skipping: ../shared not found ({SHARED})");
+    let Some(test) = common::shared("corpora/ud_english_ewt/en_ewt-ud-test.conllu") else {
         return;
     };
     let Some(model) = existing(Path::new(MODELS).join("parser/parser.bin")) else {
