@@ -177,6 +177,9 @@ fn actor_json(doc: &Doc, lex: &Lexicon, a: &Option<dyad_coder::ActorRef>) -> Val
                 "span": [a.span.start, a.span.end],
                 "entries": a.entries.iter().map(|o| origin_json(lex, *o)).collect::<Vec<_>>(),
             });
+            if let Some(rule) = a.resolved {
+                v["resolved"] = json!(rule);
+            }
             if let Some(ant) = a.antecedent {
                 v["antecedent"] = json!({"text": doc.text().get(ant.range()).unwrap_or(""), "span": [ant.start, ant.end]});
             }
