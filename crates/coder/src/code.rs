@@ -619,7 +619,10 @@ impl<'a> Coder<'a> {
             matches!(s.rel[k], Rel::Subj | Rel::SubjPass)
                 && s.words[k].xpos.starts_with("NNP")
                 && np.coded[k].is_none()
-                && !out.actors.iter().any(|(_, a)| a.words.0 <= k && k < a.words.1)
+                && !out
+                    .actors
+                    .iter()
+                    .any(|(_, a)| a.words.0 <= k && k < a.words.1)
         });
         if unknown_subject && subject_person.is_none() {
             ctx.last_person = None;
@@ -660,7 +663,8 @@ impl<'a> Coder<'a> {
                 let place = (0..s.len()).find(|&k| {
                     k != t
                         && s.dominated_by(k, t)
-                        && s.child(k, Rel::Case).is_some_and(|c| s.words[c].lower == "in")
+                        && s.child(k, Rel::Case)
+                            .is_some_and(|c| s.words[c].lower == "in")
                         && np.coded[k].as_ref().is_some_and(|a| {
                             a.code.len() == 3
                                 && country_of(&a.code).is_some()
@@ -1129,10 +1133,14 @@ fn hypothetical(s: &Sent, t: usize) -> bool {
     let mut k = t;
     for _ in 0..6 {
         let cond = s.children(k).any(|c| {
-            s.rel[c] == Rel::Mark && matches!(s.words[c].lower.as_str(), "if" | "unless" | "whether")
+            s.rel[c] == Rel::Mark
+                && matches!(s.words[c].lower.as_str(), "if" | "unless" | "whether")
                 || k == t
                     && s.rel[c] == Rel::Aux
-                    && matches!(s.words[c].lower.as_str(), "should" | "could" | "might" | "may" | "must")
+                    && matches!(
+                        s.words[c].lower.as_str(),
+                        "should" | "could" | "might" | "may" | "must"
+                    )
         });
         if cond {
             return true;
@@ -1421,7 +1429,10 @@ fn quoted(s: &Sent) -> Vec<bool> {
     s.words
         .iter()
         .map(|w| {
-            let mark = matches!(w.form.as_str(), "\"" | "\u{201c}" | "\u{201d}" | "``" | "''");
+            let mark = matches!(
+                w.form.as_str(),
+                "\"" | "\u{201c}" | "\u{201d}" | "``" | "''"
+            );
             if mark {
                 inside = !inside;
             }
@@ -1432,7 +1443,16 @@ fn quoted(s: &Sent) -> Vec<bool> {
 
 const FIRST_PLURAL: &[&str] = &["we", "us"];
 /// Plural nouns that name the parties of a bilateral text ("the participants", "both sides").
-const PAIR_NOUNS: &[&str] = &["participant", "party", "side", "leader", "country", "nation", "government", "delegation"];
+const PAIR_NOUNS: &[&str] = &[
+    "participant",
+    "party",
+    "side",
+    "leader",
+    "country",
+    "nation",
+    "government",
+    "delegation",
+];
 
 impl NounPhrases {
     /// Resolves what only the document can: "we" of an official text is its issuer (every
@@ -1517,9 +1537,15 @@ impl NounPhrases {
             }
             if resolved.is_empty() && !quoted[h] {
                 if let (Some(i), "GOV") = (&focus.issuer, a.code.as_str()) {
-                    resolved.push((i.clone(), "a government role in an official text: its issuer"));
+                    resolved.push((
+                        i.clone(),
+                        "a government role in an official text: its issuer",
+                    ));
                 } else if let Some(c) = focus.country() {
-                    resolved.push((format!("{c}{}", a.code), "a bare role in the document's country"));
+                    resolved.push((
+                        format!("{c}{}", a.code),
+                        "a bare role in the document's country",
+                    ));
                 }
             }
             if resolved.is_empty() {

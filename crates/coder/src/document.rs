@@ -72,10 +72,12 @@ pub fn country_of(code: &str) -> Option<&str> {
 pub fn is_bare_role(code: &str) -> bool {
     code.len() >= 3
         && code.len() % 3 == 0
-        && code
-            .as_bytes()
-            .chunks(3)
-            .all(|g| std::str::from_utf8(g).ok().and_then(cameo::actor).is_some_and(|a| a.kind == ActorKind::Role))
+        && code.as_bytes().chunks(3).all(|g| {
+            std::str::from_utf8(g)
+                .ok()
+                .and_then(cameo::actor)
+                .is_some_and(|a| a.kind == ActorKind::Role)
+        })
 }
 
 impl Focus {
@@ -105,7 +107,8 @@ impl Focus {
                     i += len;
                 }
                 Some((len, Found::Agent(_))) => {
-                    let phrase: Vec<&str> = title[i..i + len].iter().map(|w| w.lower.as_str()).collect();
+                    let phrase: Vec<&str> =
+                        title[i..i + len].iter().map(|w| w.lower.as_str()).collect();
                     role = Some(phrase.join(" "));
                     i += len;
                 }
@@ -121,7 +124,9 @@ impl Focus {
             .collect::<Vec<_>>()
             .join(" ");
         let official = OFFICIAL_GENRES.iter().any(|g| lower.starts_with(g))
-            || title.first().is_some_and(|w| w.form.chars().all(|c| !c.is_lowercase()))
+            || title
+                .first()
+                .is_some_and(|w| w.form.chars().all(|c| !c.is_lowercase()))
                 && lower.starts_with("fact")
             || source.contains("whitehouse");
         let joint = lower.starts_with("joint") || lower.contains("joint statement");
@@ -145,7 +150,9 @@ impl Focus {
                 .iter()
                 .find(|t| lex.is_person(t.origin) || t.code.len() == 6 && t.code.ends_with("GOV"))
                 .map(|t| match country_of(&t.code) {
-                    Some(c) if !lex.is_person(t.origin) || t.code.ends_with("GOV") => format!("{c}GOV"),
+                    Some(c) if !lex.is_person(t.origin) || t.code.ends_with("GOV") => {
+                        format!("{c}GOV")
+                    }
                     _ => t.code.clone(),
                 })
                 .or_else(|| source.contains("whitehouse").then(|| "USAGOV".to_string()));
@@ -185,7 +192,10 @@ impl Focus {
     /// The title actor whose role phrase is exactly `role` ("the Vice President" is the one
     /// the title calls Vice President), when one actor fits.
     pub fn by_role(&self, role: &str) -> Option<&TitleActor> {
-        let mut it = self.title.iter().filter(|t| t.role.as_deref() == Some(role));
+        let mut it = self
+            .title
+            .iter()
+            .filter(|t| t.role.as_deref() == Some(role));
         let first = it.next()?;
         // Two title actors with the same role: the issuer's, if one of them is.
         match it.next() {
