@@ -1459,6 +1459,10 @@ impl NounPhrases {
     /// party of a joint statement); a bare role takes the title's actor of that role ("the
     /// Vice President"), the title's two parties ("the two leaders"), or the document's
     /// country ("officials" in a story about Kenya are KENGOV).
+    #[allow(
+        clippy::needless_range_loop,
+        reason = "h indexes words, phrases and quotes alike"
+    )]
     fn resolve_in_document(&mut self, s: &Sent, ctx: &Context) {
         let focus = &ctx.focus;
         let quoted = quoted(s);
