@@ -759,6 +759,16 @@ impl<'a> Coder<'a> {
                                 }
                             }
                         }
+                        // "In December, the United States and Mexico announced…" with the
+                        // first conjuncts hung elsewhere: the coded phrases listed just before
+                        // the subject are members too.
+                        for m in members.clone() {
+                            for k in np.listed_before(s, m) {
+                                if !members.contains(&k) {
+                                    members.push(k);
+                                }
+                            }
+                        }
                     }
                     let first_base = np.coded_at(members[0]).and_then(|a| a.base);
                     let v: Vec<Option<ActorRef>> = members
@@ -1856,6 +1866,48 @@ impl NounPhrases {
             coded,
             extra,
             extent,
+        }
+    }
+
+    /// The coded phrases listed right before the phrase headed by `h`, separated by commas
+    /// and `and` ("Japan, the Philippines, and the United States"), nearest first; empty
+    /// unless the list has an `and`.
+    fn listed_before(&self, s: &Sent, h: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let Some((mut lo, hi)) = self.extent[h] else {
+            return out;
+        };
+        let mut and = false;
+        loop {
+            let mut j = lo;
+            while j > 0 && matches!(s.words[j - 1].lower.as_str(), "," | "and") {
+                and |= s.words[j - 1].lower == "and";
+                j -= 1;
+            }
+            if j == lo || j == 0 {
+                break;
+            }
+            let end = j - 1;
+            let found = (0..s.len()).find(|&k| {
+                self.coded[k].is_some() && self.extent[k].is_some_and(|(_, b)| b == end)
+            });
+            match found {
+                Some(k) if !out.contains(&k) && k != h => {
+                    out.push(k);
+                    lo = self.extent[k].map_or(0, |(a, _)| a);
+                }
+                _ => break,
+            }
+        }
+        // The list's own `and` may follow the first members: "Japan, the Philippines, and
+        // the United States" parsed with "the Philippines" as subject.
+        let and_after = (hi + 1..s.len())
+            .take(3)
+            .any(|k| s.words[k].lower == "and");
+        if and || and_after {
+            out
+        } else {
+            Vec::new()
         }
     }
 
