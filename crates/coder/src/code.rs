@@ -1901,9 +1901,7 @@ impl NounPhrases {
         }
         // The list's own `and` may follow the first members: "Japan, the Philippines, and
         // the United States" parsed with "the Philippines" as subject.
-        let and_after = (hi + 1..s.len())
-            .take(3)
-            .any(|k| s.words[k].lower == "and");
+        let and_after = (hi + 1..s.len()).take(3).any(|k| s.words[k].lower == "and");
         if and || and_after {
             out
         } else {
@@ -2007,6 +2005,10 @@ fn resolve_pronoun(
 /// one, as PETRARCH does; otherwise the grammatical subject).
 fn default_source(s: &Sent, t: usize, np: &NounPhrases, petrarch: bool) -> Option<usize> {
     let w = &s.words[t];
+    // "hostages held by Hamas": a participle modifying a noun acts through its `by` agent.
+    if reduced_relative(s, t) {
+        return by_agent(s, t);
+    }
     if w.is_verb() {
         let mut v = t;
         for _ in 0..4 {
@@ -2053,6 +2055,17 @@ fn default_source(s: &Sent, t: usize, np: &NounPhrases, petrarch: bool) -> Optio
         return Some(t);
     }
     None
+}
+
+/// A past participle that modifies a noun ("hostages held by Hamas"): its noun is its
+/// patient, not its agent.
+fn reduced_relative(s: &Sent, t: usize) -> bool {
+    s.words[t].xpos == "VBN"
+        && s.rel[t] == Rel::Acl
+        && s.head_of(t).is_some_and(|h| s.words[h].is_nominal())
+        && !s
+            .children(t)
+            .any(|c| matches!(s.rel[c], Rel::Subj | Rel::SubjPass | Rel::Aux))
 }
 
 /// The `by` phrase of a passive verb, among its dependents or theirs.
@@ -2124,6 +2137,12 @@ fn default_target(
 ) -> Option<usize> {
     let coded = |h: usize| np.coded[h].is_some() && Some(h) != source;
     let w = &s.words[t];
+    // "four people held hostage": the noun a participle modifies is what it acts on.
+    if reduced_relative(s, t) {
+        if let Some(h) = s.head_of(t).filter(|&h| coded(h)) {
+            return Some(h);
+        }
+    }
     if w.is_verb() {
         if let Some(sp) = s.child(t, Rel::SubjPass) {
             if coded(sp) && (!petrarch || by_agent(s, t).is_some()) {

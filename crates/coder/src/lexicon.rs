@@ -65,6 +65,9 @@ struct Slot {
     /// Written as a short capitalised abbreviation in dyad's format (`US`, `UK`): the token
     /// must be written the same way, so that `US` is not the pronoun `us`.
     exact: Option<String>,
+    /// Written in lower case in dyad's format (`cop`, `press`): a capitalised acronym in the
+    /// text ("COP 26", "PRESS") is another word.
+    lower_only: bool,
 }
 
 /// Phrases indexed by their first word.
@@ -92,6 +95,7 @@ impl PhraseIndex {
                     word: w.text.to_lowercase(),
                     loose: loose_last && i + 1 == n && !abbreviation,
                     exact: abbreviation.then(|| w.text.clone()),
+                    lower_only: cased && w.text.chars().all(|c| !c.is_uppercase()),
                 }
             })
             .collect();
@@ -154,6 +158,10 @@ impl PhraseIndex {
 fn slot_matches(s: &Slot, w: &Word) -> bool {
     if let Some(exact) = &s.exact {
         return w.form == *exact;
+    }
+    let acronym = (2..=4).contains(&w.form.len()) && w.form.chars().all(|c| c.is_ascii_uppercase());
+    if s.lower_only && acronym {
+        return false;
     }
     if w.lower == s.word {
         return true;
