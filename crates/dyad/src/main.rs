@@ -288,6 +288,9 @@ enum DictCommand {
         /// Folder to write (created; existing files of the same names are replaced).
         out: PathBuf,
     },
+    /// Mine articles for what the dictionaries miss: uncovered verbs and nouns between actors,
+    /// and frequent uncoded names, with counts and example sentences.
+    Mine(dyad::mine::MineArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -692,6 +695,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let dir = match &what {
                 DictCommand::Check { dir } | DictCommand::Stats { dir } => dir,
                 DictCommand::Convert { src, .. } => src,
+                DictCommand::Mine(args) => return dyad::mine::cli(args),
             };
             anyhow::ensure!(dir.is_dir(), "{} is not a folder", dir.display());
             let (dicts, diagnostics) = dyad_dict::read_any(dir);
@@ -724,6 +728,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!("{}", dicts.stats());
                     Ok(ExitCode::SUCCESS)
                 }
+                DictCommand::Mine(_) => unreachable!("mined above"),
             }
         }
         Command::Code {
