@@ -678,6 +678,23 @@ impl<'a> Coder<'a> {
                     continue;
                 }
             }
+            // "call for the release of hostages held by Hamas": the holder is the target.
+            if matches!(e.code.as_str(), "0253" | "1053") {
+                let holder = (0..s.len())
+                    .filter(|&k| s.dominated_by(k, t) && reduced_relative(s, k))
+                    .filter(|&k| {
+                        matches!(
+                            s.words[k].lemma.as_str(),
+                            "hold" | "detain" | "kidnap" | "abduct" | "capture" | "imprison" | "jail" | "seize"
+                        )
+                    })
+                    .find_map(|k| by_agent(s, k).and_then(|a| np.coded[a].clone()));
+                if let Some(mut a) = holder {
+                    a.resolved = Some("the holder of the people whose release is sought");
+                    e.target = Some(a);
+                    continue;
+                }
+            }
             if !matches!(root, "02" | "03" | "04" | "05" | "06" | "07" | "08") {
                 continue;
             }
@@ -1990,8 +2007,12 @@ fn resolve_pronoun(
             return Some(p.clone());
         }
     }
+    // Number agrees: "he" is no plural subject ("Multiple assailants attacked him after he
+    // left"), "they" no single person.
+    let singular = PRONOUNS_PERSON.contains(&lower) || lower == "it";
     (0..h).rev().find_map(|k| {
-        if matches!(s.rel[k], Rel::Subj | Rel::SubjPass) {
+        let plural = matches!(s.words[k].xpos.as_str(), "NNS" | "NNPS");
+        if matches!(s.rel[k], Rel::Subj | Rel::SubjPass) && plural != singular {
             coded[k].clone()
         } else {
             None
