@@ -367,6 +367,11 @@ impl<'a> Coder<'a> {
                 continue;
             }
             let (mut sources, mut targets) = self.actors_for(s, t, &m, &np, !p.nouns);
+            // "data released by the Navy": a participle on a noun that names no actor is no
+            // act on a party.
+            if reduced_relative(s, t) && targets.iter().all(Option::is_none) {
+                continue;
+            }
             // "The ministers of X and Y met": a symmetric act of a compound subject with no
             // partner of its own is between the members, both ways.
             let symmetric = SYMMETRIC.contains(&w.lemma.as_str());
