@@ -303,15 +303,15 @@ impl<'a> Coder<'a> {
             if !(is_verb || is_noun) || !self.lex.is_trigger(w) {
                 continue;
             }
-            if hypothetical(s, t) {
-                continue;
-            }
+            // dyad's format codes only asserted acts; TABARI/PETRARCH dictionaries write
+            // their own patterns for modals ("should have acted").
+            let supposed = hypothetical(s, t);
             let negated = is_negated(s, t);
             let mut best: Option<(u32, &CompiledPattern, Match, bool)> = None;
             let mut best_unnegated: Option<(&CompiledPattern, Match)> = None;
             let bounds = clause_bounds(s, t);
             for (pid, p, by_form) in self.lex.patterns_for(w) {
-                if is_noun && !p.nouns {
+                if is_noun && !p.nouns || supposed && p.nouns {
                     continue;
                 }
                 // A pattern whose words are not all in the sentence cannot match.
@@ -1474,6 +1474,12 @@ fn quoted(s: &Sent) -> Vec<bool> {
 }
 
 const FIRST_PLURAL: &[&str] = &["we", "us"];
+/// Head nouns that count what their `of` phrase names.
+const QUANTITIES: &[&str] = &[
+    "number", "group", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
+    "million", "millions", "majority", "minority", "some", "many", "most", "several", "few",
+    "all", "both", "each", "one", "two", "three", "handful", "team", "coalition", "crowd",
+];
 /// Plural nouns that name the parties of a bilateral text ("the participants", "both sides").
 const PAIR_NOUNS: &[&str] = &[
     "participant",
@@ -1498,6 +1504,25 @@ impl NounPhrases {
     fn resolve_in_document(&mut self, s: &Sent, ctx: &Context) {
         let focus = &ctx.focus;
         let quoted = quoted(s);
+        // "A number of Senators", "dozens of protesters": a quantity of an actor is that
+        // actor.
+        for h in 0..s.len() {
+            if self.coded[h].is_some() || !QUANTITIES.contains(&s.words[h].lemma.as_str()) {
+                continue;
+            }
+            let of = s.children(h).find(|&k| {
+                s.rel[k] == Rel::Nmod
+                    && s.child(k, Rel::Case).is_some_and(|c| s.words[c].lower == "of")
+                    && self.coded[k].is_some()
+            });
+            if let (Some(k), Some((lo, hi))) = (of, self.extent[h]) {
+                let mut a = self.coded[k].clone().expect("checked above");
+                a.span = Span::new(s.words[lo].span.start, s.words[hi].span.end);
+                a.words = (lo, hi + 1);
+                self.coded[h] = Some(a);
+                self.extra[h] = self.extra[k].clone();
+            }
+        }
         for h in 0..s.len() {
             let w = &s.words[h];
             let Some((lo, hi)) = self.extent[h] else {
