@@ -1999,6 +1999,25 @@ impl NounPhrases {
                     }
                 }
             }
+            // "President Macron of France and President Biden of the United States": the
+            // second person hung on the first one's country is a member too.
+            let role = |i: usize| self.coded[i].as_ref().is_some_and(|a| a.code.len() > 3);
+            if role(x) {
+                for n in s.children(x).filter(|&n| s.rel[n] == Rel::Nmod) {
+                    let bare_country =
+                        self.coded[n].as_ref().is_some_and(|a| a.code.len() == 3);
+                    for c in s.children(n) {
+                        if bare_country
+                            && s.rel[c] == Rel::Conj
+                            && s.words[c].xpos.starts_with("NNP")
+                            && role(c)
+                            && !out.contains(&c)
+                        {
+                            out.push(c);
+                        }
+                    }
+                }
+            }
             k += 1;
             if out.len() > 16 {
                 break;
