@@ -1935,8 +1935,36 @@ impl NounPhrases {
                 break;
             }
             let end = j - 1;
+            let verb = s.head_of(h);
+            // A phrase inside another clause ("…aggression against Ukraine, and Kishida
+            // pledged") is no member: no other verb may stand between it and the subject's.
+            let same_clause = |k: usize| {
+                let mut x = k;
+                for _ in 0..s.len() {
+                    match s.head_of(x) {
+                        None => return true,
+                        Some(p) if Some(p) == verb => return true,
+                        // A participial opener ("Having decided on this vision, the
+                        // United States and the EU will…") is where parsers hang the list.
+                        // A verb above the subject's own (the opener read as the main
+                        // clause) does not separate them either.
+                        Some(p)
+                            if s.words[p].is_verb()
+                                && !(s.rel[p] == Rel::Advcl
+                                    && matches!(s.words[p].xpos.as_str(), "VBG" | "VBN"))
+                                && !verb.is_some_and(|v| s.dominated_by(v, p)) =>
+                        {
+                            return false
+                        }
+                        Some(p) => x = p,
+                    }
+                }
+                false
+            };
             let found = (0..s.len()).find(|&k| {
-                self.coded[k].is_some() && self.extent[k].is_some_and(|(_, b)| b == end)
+                self.coded[k].is_some()
+                    && self.extent[k].is_some_and(|(_, b)| b == end)
+                    && same_clause(k)
             });
             match found {
                 Some(k) if !out.contains(&k) && k != h => {
