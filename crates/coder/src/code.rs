@@ -274,6 +274,15 @@ impl<'a> Coder<'a> {
             None => s,
         };
         let mut np = NounPhrases::new(self, s, date, &out.mentions, ctx);
+        // The document's country focus grows with the countries its sentences name, this one's
+        // included ("Kenyan police arrested opposition politicians": Kenya's opposition).
+        for a in np.coded.iter().flatten() {
+            if a.resolved.is_none() && a.antecedent.is_none() {
+                if let Some(c) = country_of(&a.code) {
+                    ctx.focus.count(c, 1);
+                }
+            }
+        }
         np.resolve_in_document(s, ctx);
         out.actors = np
             .coded
@@ -610,14 +619,6 @@ impl<'a> Coder<'a> {
                 persons.push(a);
             }
         }
-        // The document's country focus grows with the countries its sentences name.
-        for (_, a) in &out.actors {
-            if a.resolved.is_none() && a.antecedent.is_none() {
-                if let Some(c) = country_of(&a.code) {
-                    ctx.focus.count(c, 1);
-                }
-            }
-        }
         // A person the dictionaries do not know is still the one "he" or "she" refers to
         // next: an unknown name as subject ends the reach of the last known person.
         let unknown_subject = (0..s.len()).any(|k| {
@@ -690,7 +691,14 @@ impl<'a> Coder<'a> {
                     .filter(|&k| {
                         matches!(
                             s.words[k].lemma.as_str(),
-                            "hold" | "detain" | "kidnap" | "abduct" | "capture" | "imprison" | "jail" | "seize"
+                            "hold"
+                                | "detain"
+                                | "kidnap"
+                                | "abduct"
+                                | "capture"
+                                | "imprison"
+                                | "jail"
+                                | "seize"
                         )
                     })
                     .find_map(|k| by_agent(s, k).and_then(|a| np.coded[a].clone()));
@@ -766,7 +774,7 @@ impl<'a> Coder<'a> {
         let target_head = m
             .target
             .or_else(|| default_target(s, t, np, source_head, petrarch, &m.used));
-        let expand = |h: Option<usize>| -> Vec<Option<ActorRef>> {
+        let expand = |h: Option<usize>, source: bool| -> Vec<Option<ActorRef>> {
             match h {
                 None => vec![None],
                 Some(h) => {
@@ -781,9 +789,11 @@ impl<'a> Coder<'a> {
                                 }
                             }
                         }
-                        // "In December, the United States and Mexico announced…" with the
-                        // first conjuncts hung elsewhere: the coded phrases listed just before
-                        // the subject are members too.
+                    }
+                    // "In December, the United States and Mexico announced…" with the first
+                    // conjuncts hung elsewhere: the coded phrases listed just before the
+                    // subject are members too.
+                    if source && matches!(s.rel[h], Rel::Subj | Rel::Nmod | Rel::Obl | Rel::Appos) {
                         for m in members.clone() {
                             for k in np.listed_before(s, m) {
                                 if !members.contains(&k) {
@@ -831,7 +841,7 @@ impl<'a> Coder<'a> {
                 source_head.filter(|&x| x != c)
             };
             if let (Some(o), true) = (other, members.len() >= 2) {
-                let o = expand(Some(o));
+                let o = expand(Some(o), c >= t);
                 let m: Vec<Option<ActorRef>> = members.into_iter().map(Some).collect();
                 return if c < t { (m, o) } else { (o, m) };
             }
@@ -849,7 +859,7 @@ impl<'a> Coder<'a> {
                 return (src, tgt);
             }
         }
-        (expand(source_head), expand(target_head))
+        (expand(source_head, true), expand(target_head, false))
     }
 }
 
@@ -1476,9 +1486,33 @@ fn quoted(s: &Sent) -> Vec<bool> {
 const FIRST_PLURAL: &[&str] = &["we", "us"];
 /// Head nouns that count what their `of` phrase names.
 const QUANTITIES: &[&str] = &[
-    "number", "group", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
-    "million", "millions", "majority", "minority", "some", "many", "most", "several", "few",
-    "all", "both", "each", "one", "two", "three", "handful", "team", "coalition", "crowd",
+    "number",
+    "group",
+    "dozen",
+    "dozens",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "majority",
+    "minority",
+    "some",
+    "many",
+    "most",
+    "several",
+    "few",
+    "all",
+    "both",
+    "each",
+    "one",
+    "two",
+    "three",
+    "handful",
+    "team",
+    "coalition",
+    "crowd",
 ];
 /// Plural nouns that name the parties of a bilateral text ("the participants", "both sides").
 const PAIR_NOUNS: &[&str] = &[
@@ -1512,7 +1546,8 @@ impl NounPhrases {
             }
             let of = s.children(h).find(|&k| {
                 s.rel[k] == Rel::Nmod
-                    && s.child(k, Rel::Case).is_some_and(|c| s.words[c].lower == "of")
+                    && s.child(k, Rel::Case)
+                        .is_some_and(|c| s.words[c].lower == "of")
                     && self.coded[k].is_some()
             });
             if let (Some(k), Some((lo, hi))) = (of, self.extent[h]) {
@@ -1595,6 +1630,16 @@ impl NounPhrases {
                 }
             } else if let Some(t) = focus.by_role(&phrase.join(" ")) {
                 resolved.push((t.code.clone(), "the title's actor of this role"));
+            }
+            // In an official text the issuer speaks of itself as its subject ("the
+            // Administration will…"); a government it acts on ("condemn the attack on the
+            // embassy") is someone else's.
+            let subject = matches!(s.rel[h], Rel::Subj | Rel::SubjPass | Rel::Poss)
+                || s.rel[h] == Rel::Conj
+                    && s.head_of(h)
+                        .is_some_and(|x| matches!(s.rel[x], Rel::Subj | Rel::SubjPass));
+            if focus.issuer.is_some() && !subject && a.code == "GOV" {
+                continue;
             }
             if resolved.is_empty() && !quoted[h] {
                 if let (Some(i), "GOV") = (&focus.issuer, a.code.as_str()) {
@@ -1864,6 +1909,26 @@ impl NounPhrases {
                 vec![agents.clone()]
             };
             let mut codes = Vec::new();
+            // "a Moscow court", "Kremlin officials": a capital standing for its government
+            // gives its country to the role word it modifies (RUSJUD, not RUSGOV).
+            let actors: Vec<(String, Origin, bool)> = actors
+                .into_iter()
+                .map(|(code, o, person)| {
+                    let metonym = !person
+                        && code.len() == 6
+                        && code.ends_with("GOV")
+                        && lex.file(o).ends_with("countries.tsv")
+                        && head_agent.is_some()
+                        && !mentions
+                            .iter()
+                            .any(|(a, b, f)| matches!(f, Found::Actor(_)) && *a <= h && h < *b);
+                    if metonym {
+                        (code[..3].to_string(), o, person)
+                    } else {
+                        (code, o, person)
+                    }
+                })
+                .collect();
             let actor_opts: Vec<Option<&(String, Origin, bool)>> = if actors.is_empty() {
                 vec![None]
             } else {
@@ -2032,8 +2097,7 @@ impl NounPhrases {
             let role = |i: usize| self.coded[i].as_ref().is_some_and(|a| a.code.len() > 3);
             if role(x) {
                 for n in s.children(x).filter(|&n| s.rel[n] == Rel::Nmod) {
-                    let bare_country =
-                        self.coded[n].as_ref().is_some_and(|a| a.code.len() == 3);
+                    let bare_country = self.coded[n].as_ref().is_some_and(|a| a.code.len() == 3);
                     for c in s.children(n) {
                         if bare_country
                             && s.rel[c] == Rel::Conj
@@ -2126,7 +2190,7 @@ fn default_source(s: &Sent, t: usize, np: &NounPhrases, petrarch: bool) -> Optio
             }
             match (s.rel[v], s.head_of(v)) {
                 (Rel::Xcomp | Rel::Conj, Some(h)) => v = h,
-                _ => return None,
+                _ => return subject_before(s, t, np),
             }
         }
         return None;
@@ -2164,6 +2228,24 @@ fn reduced_relative(s: &Sent, t: usize) -> bool {
         && !s
             .children(t)
             .any(|c| matches!(s.rel[c], Rel::Subj | Rel::SubjPass | Rel::Aux))
+}
+
+/// A finite verb the parser left without a subject ("In April, Japan and Peru announced…"
+/// with the names hung on "April"): the coded phrase that ends right before it, from the
+/// first conjunct of its coordination.
+fn subject_before(s: &Sent, t: usize, np: &NounPhrases) -> Option<usize> {
+    if !matches!(s.words[t].xpos.as_str(), "VBD" | "VBZ" | "VBP") || t == 0 {
+        return None;
+    }
+    let mut k =
+        (0..t).find(|&k| np.coded[k].is_some() && np.extent[k].is_some_and(|(_, b)| b + 1 == t))?;
+    while s.rel[k] == Rel::Conj {
+        match s.head_of(k) {
+            Some(h) if np.coded[h].is_some() => k = h,
+            _ => break,
+        }
+    }
+    Some(k)
 }
 
 /// The `by` phrase of a passive verb, among its dependents or theirs.

@@ -465,6 +465,8 @@ pub struct Case {
     pub expected: std::collections::BTreeSet<(String, String, String)>,
     /// The construction tested.
     pub note: String,
+    /// The article's title, when the case needs the document's focus (a fifth column).
+    pub title: Option<String>,
 }
 
 impl Case {
@@ -500,7 +502,7 @@ pub fn read_cases(name: &str, text: &str) -> anyhow::Result<Vec<Case>> {
         let f: Vec<&str> = line.split('\t').collect();
         anyhow::ensure!(
             f.len() >= 3,
-            "{origin}: a case is date<TAB>text<TAB>expected[<TAB>note]"
+            "{origin}: a case is date<TAB>text<TAB>expected[<TAB>note[<TAB>title]]"
         );
         let date = Date::parse_iso(f[0].trim())
             .ok_or_else(|| anyhow::anyhow!("{origin}: bad date `{}`", f[0]))?;
@@ -527,6 +529,10 @@ pub fn read_cases(name: &str, text: &str) -> anyhow::Result<Vec<Case>> {
             text: f[1].trim().to_string(),
             expected,
             note: f.get(3).map_or(String::new(), |s| s.trim().to_string()),
+            title: f
+                .get(4)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
         });
     }
     Ok(out)
@@ -539,6 +545,7 @@ pub fn run_case(
     annotator: &crate::pipeline::Annotator,
 ) -> std::collections::BTreeSet<(String, String, String)> {
     let mut doc = Doc::new(dyad_core::Article::new("case", case.text.clone()));
+    doc.article.title = case.title.clone();
     annotator.annotate(&mut doc);
     let mut got = std::collections::BTreeSet::new();
     if let Ok(codings) = code_doc(&doc, lex, Config::default(), Parses::Own, case.date) {
