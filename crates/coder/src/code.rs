@@ -74,6 +74,18 @@ pub struct Event {
     pub pattern: Option<u32>,
     /// The rule, when a built-in rule rather than a pattern decided: `denial`, …
     pub rule: Option<&'static str>,
+    /// A date the sentence states for the act when it is earlier than the story's ("in
+    /// 2006", "in March 2014"): the event is historical.
+    pub when: Option<When>,
+}
+
+/// A date stated for an act.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct When {
+    /// The words that state it.
+    pub span: Span,
+    /// ISO 8601, as precise as the text: `2006`, `2014-03`.
+    pub value: String,
 }
 
 /// Why a sentence produced nothing.
@@ -461,6 +473,7 @@ impl<'a> Coder<'a> {
                         negated,
                         pattern: Some(pid),
                         rule: None,
+                        when: None,
                     });
                     if let (Some(pair), Some(_), Some(_)) = (&p.pair, src, tgt) {
                         events.push(Event {
@@ -471,6 +484,7 @@ impl<'a> Coder<'a> {
                             negated,
                             pattern: Some(pid),
                             rule: None,
+                            when: None,
                         });
                     }
                 }
@@ -597,6 +611,10 @@ impl<'a> Coder<'a> {
             .collect();
         let mut k = keep.iter();
         events.retain(|_| *k.next().unwrap_or(&true));
+        // An act the sentence dates to an earlier year is historical.
+        for e in events.iter_mut() {
+            e.when = stated_date(s, e.trigger.0, date);
+        }
         // One event per (source, code, target).
         let mut seen = std::collections::HashSet::new();
         events.retain(|e| {
@@ -765,6 +783,7 @@ impl<'a> Coder<'a> {
             negated: false,
             pattern: None,
             rule: Some("denial: negated use of force reported by a speaker"),
+            when: None,
         })
     }
 
@@ -1194,6 +1213,75 @@ fn hypothetical(s: &Sent, t: usize) -> bool {
         }
     }
     false
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The date a sentence states for the act at `t` when it lies before the story's year: a
+/// year (1900 or later) in the act's own phrase or its clause's modifiers ("removed the prime
+/// minister in 2006", "In 1979, revolutionaries captured the embassy"), with its month when
+/// one is written before it.
+fn stated_date(s: &Sent, t: usize, date: Date) -> Option<When> {
+    // The clause of the act: up through open complements and coordination.
+    let mut top = t;
+    while matches!(s.rel[top], Rel::Xcomp | Rel::Conj) {
+        match s.head_of(top) {
+            Some(h) if s.words[h].is_verb() => top = h,
+            _ => break,
+        }
+    }
+    let year_at = |k: usize| -> Option<u16> {
+        let w = &s.words[k].form;
+        (w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| w.parse::<u16>().ok())
+            .flatten()
+            .filter(|y| (1900..i32::from(date.year()) as u16).contains(y))
+    };
+    (0..s.len()).find_map(|k| {
+        let y = year_at(k)?;
+        // The year modifies the act itself, not a noun elsewhere ("the 2020 election").
+        let mut x = k;
+        let mut reaches = false;
+        for _ in 0..6 {
+            match s.head_of(x) {
+                Some(h) if h == t || h == top => {
+                    reaches = matches!(s.rel[x], Rel::Obl | Rel::Nmod | Rel::Advmod | Rel::Other)
+                        || x != k;
+                    break;
+                }
+                Some(h) if s.words[h].is_verb() => break,
+                Some(h) => x = h,
+                None => break,
+            }
+        }
+        if !reaches || s.rel[k] == Rel::Amod || s.rel[k] == Rel::Compound {
+            return None;
+        }
+        let month = k
+            .checked_sub(1)
+            .and_then(|m| MONTHS.iter().position(|n| s.words[m].lower == *n));
+        let first = if month.is_some() { k - 1 } else { k };
+        Some(When {
+            span: Span::new(s.words[first].span.start, s.words[k].span.end),
+            value: match month {
+                Some(m) => format!("{y}-{:02}", m + 1),
+                None => y.to_string(),
+            },
+        })
+    })
 }
 
 /// Whether word `t` (or the verb it is an open complement of) is negated.

@@ -33,7 +33,7 @@ pub mod lexicon;
 pub mod penn;
 pub mod sent;
 
-pub use code::{ActorRef, Coded, Coder, Config, Context, Discard, Event};
+pub use code::{ActorRef, Coded, Coder, Config, Context, Discard, Event, When};
 pub use document::Focus;
 pub use lexicon::{Found, Lexicon, Origin};
 pub use sent::{Rel, Sent, TreeIndex, Word};

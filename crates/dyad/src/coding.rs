@@ -209,6 +209,8 @@ pub fn event_json(doc: &Doc, lex: &Lexicon, s: &SentenceCoding, e: &Event, date:
         "goldstein": info.map(|i| (f64::from(i.goldstein) * 10.0).round() / 10.0),
         "plover": pl.map(|p| json!({"type": p.event_type.as_str(), "mode": p.mode})),
         "negated": e.negated,
+        "historical": e.when.is_some(),
+        "when": e.when.as_ref().map(|w| json!({"value": w.value, "text": doc.text().get(w.span.range()).unwrap_or(""), "span": [w.span.start, w.span.end]})),
         "provenance": {
             "verb": {"text": doc.text().get(e.trigger.1.range()).unwrap_or(""), "span": [e.trigger.1.start, e.trigger.1.end]},
             "sentence_span": [s.sent.span.start, s.sent.span.end],
