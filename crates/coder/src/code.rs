@@ -2175,7 +2175,15 @@ impl NounPhrases {
                 .collect();
             for p in parts {
                 for c in s.children(p) {
-                    if s.rel[c] == Rel::Conj && !s.words[c].is_verb() && !out.contains(&c) {
+                    // "Trump and Malaysia's Prime Minister Anwar": the possessor is no member.
+                    let possessor = s
+                        .children(c)
+                        .any(|k| s.rel[k] == Rel::Case && s.words[k].xpos == "POS");
+                    if s.rel[c] == Rel::Conj
+                        && !s.words[c].is_verb()
+                        && !possessor
+                        && !out.contains(&c)
+                    {
                         out.push(c);
                     }
                 }

@@ -79,6 +79,9 @@ impl Annotator {
         let text = std::mem::take(&mut doc.article.text);
         self.segmenter
             .segment(&text, &mut doc.tokens, &mut doc.sentences);
+        // A run-in heading or speaker label ("Cooperation with Mexico: …") is a sentence of its
+        // own, so that the parser does not hang the clause after it on the heading.
+        dyad_text::headings::split(&text, &doc.tokens, &mut doc.sentences);
         doc.article.text = text;
         if let Some(models) = self.models {
             models.annotate(doc, self.stages, &mut Scratch::default());

@@ -19,6 +19,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod headings;
 pub mod language;
 mod lexicon;
 mod model;
