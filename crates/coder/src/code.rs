@@ -1248,7 +1248,7 @@ fn stated_date(s: &Sent, t: usize, date: Date) -> Option<When> {
         (w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
             .then(|| w.parse::<u16>().ok())
             .flatten()
-            .filter(|y| (1900..i32::from(date.year()) as u16).contains(y))
+            .filter(|&y| (1900..date.year()).contains(&i32::from(y)))
     };
     (0..s.len()).find_map(|k| {
         let y = year_at(k)?;
