@@ -228,7 +228,7 @@ impl<'a> Coder<'a> {
         }
     }
 
-    /// Codes one sentence as of `date`.
+    /// Codes one sentence as of `date`: named passes over the sentence, each one below.
     pub fn code(&self, s: &Sent, date: Date, ctx: &mut Context) -> Coded {
         let mut out = Coded::default();
         if s.is_empty() || ctx.story_discarded {
@@ -240,35 +240,11 @@ impl<'a> Coder<'a> {
             ctx.last_person = None;
             ctx.other_person = None;
         }
-        // Discards.
-        for i in 0..s.len() {
-            if let Some((_, d)) = self.lex.discard_at(&s.words, i) {
-                let story = self.lex.discards[d as usize].0;
-                out.discard = Some(Discard { entry: d, story });
-                if story {
-                    ctx.story_discarded = true;
-                }
-                return out;
-            }
-        }
-        // Phrases.
-        let mut i = 0;
-        while i < s.len() {
-            match self.lex.find(&s.words, i) {
-                Some((len, f)) => {
-                    out.mentions.push((i, i + len, f));
-                    i += len;
-                }
-                None => i += 1,
-            }
-        }
-        // A question asserts nothing ("Did the federation ever support you?").
-        if s.words.last().is_some_and(|w| w.form == "?") {
+        if self.discarded(s, ctx, &mut out) {
             return out;
         }
-        // A headline or banner in capitals ("THE STRAW THAT BROKE AMERICA'S BACK") defeats the
-        // statistical tagger and parser: no event is coded from it.
-        if s.own_parse && shouting(s) {
+        out.mentions = self.phrases(s);
+        if !asserts(s) {
             return out;
         }
         let repaired;
@@ -285,7 +261,72 @@ impl<'a> Coder<'a> {
             }
             None => s,
         };
-        let mut np = NounPhrases::new(self, s, date, &out.mentions, ctx);
+        let np = self.noun_phrases(s, date, &out.mentions, ctx);
+        out.actors = np
+            .coded
+            .iter()
+            .enumerate()
+            .filter_map(|(h, a)| a.clone().map(|a| (h, a)))
+            .collect();
+        let mut events = self.match_triggers(s, &np, &mut out.suppressed);
+        self.absorb_denials_and_topics(s, &mut events);
+        self.capitals_attacked(&mut events);
+        self.apply_modality(s, &mut events);
+        self.document_targets(s, &np, ctx, &mut events);
+        drop_redundant_intents(s, &mut events);
+        self.drop_incomplete(&mut events);
+        drop_reported_statements(s, &mut events);
+        // An act the sentence dates to an earlier year is historical.
+        for e in events.iter_mut() {
+            e.when = stated_date(s, e.trigger.0, date);
+        }
+        dedupe(&mut events);
+        out.events = events;
+        self.remember_persons(s, &np, &out.actors, ctx);
+        out
+    }
+
+    /// Discards: a discard phrase ends coding of the sentence, or of the story.
+    fn discarded(&self, s: &Sent, ctx: &mut Context, out: &mut Coded) -> bool {
+        for i in 0..s.len() {
+            if let Some((_, d)) = self.lex.discard_at(&s.words, i) {
+                let story = self.lex.discards[d as usize].0;
+                out.discard = Some(Discard { entry: d, story });
+                if story {
+                    ctx.story_discarded = true;
+                }
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Actor and agent phrases, longest first, left to right: `(first word, end, what)`.
+    fn phrases(&self, s: &Sent) -> Vec<(usize, usize, Found)> {
+        let mut mentions = Vec::new();
+        let mut i = 0;
+        while i < s.len() {
+            match self.lex.find(&s.words, i) {
+                Some((len, f)) => {
+                    mentions.push((i, i + len, f));
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        mentions
+    }
+
+    /// Noun phrases with their codes, the document's country focus updated with this
+    /// sentence's countries, and what only the document resolves.
+    fn noun_phrases(
+        &self,
+        s: &Sent,
+        date: Date,
+        mentions: &[(usize, usize, Found)],
+        ctx: &mut Context,
+    ) -> NounPhrases {
+        let mut np = NounPhrases::new(self, s, date, mentions, ctx);
         // The document's country focus grows with the countries its sentences name, this one's
         // included ("Kenyan police arrested opposition politicians": Kenya's opposition).
         for a in np.coded.iter().flatten() {
@@ -296,13 +337,18 @@ impl<'a> Coder<'a> {
             }
         }
         np.resolve_in_document(s, ctx);
-        out.actors = np
-            .coded
-            .iter()
-            .enumerate()
-            .filter_map(|(h, a)| a.clone().map(|a| (h, a)))
-            .collect();
-        // Triggers.
+        np
+    }
+
+    /// Every trigger matched against its patterns; the most specific match gives events for
+    /// each dyad of its (compound) source and target. Negated triggers that matched no `!`
+    /// pattern are listed in `suppressed`, and a negated act of force may be a denial.
+    fn match_triggers(
+        &self,
+        s: &Sent,
+        np: &NounPhrases,
+        suppressed: &mut Vec<(usize, String)>,
+    ) -> Vec<Event> {
         let present: rustc_hash::FxHashSet<&str> = s
             .words
             .iter()
@@ -345,7 +391,7 @@ impl<'a> Coder<'a> {
                 if !has_words {
                     continue;
                 }
-                let Some(m) = match_pattern(s, t, p, &np, bounds) else {
+                let Some(m) = match_pattern(s, t, p, np, bounds) else {
                     continue;
                 };
                 // TABARI/PETRARCH dictionaries carry their own negation patterns.
@@ -373,8 +419,8 @@ impl<'a> Coder<'a> {
             let Some((pid, p, m, _)) = best else {
                 if negated {
                     if let Some((p, m)) = best_unnegated {
-                        out.suppressed.push((t, p.code.clone()));
-                        if let Some(e) = self.denial(s, t, p, &m, &np) {
+                        suppressed.push((t, p.code.clone()));
+                        if let Some(e) = self.denial(s, t, p, &m, np) {
                             events.push(e);
                         }
                     }
@@ -387,7 +433,7 @@ impl<'a> Coder<'a> {
             if p.code == "---" {
                 continue;
             }
-            let (mut sources, mut targets) = self.actors_for(s, t, &m, &np, !p.nouns);
+            let (mut sources, mut targets) = self.actors_for(s, t, &m, np, !p.nouns);
             // "data released by the Navy": a participle on a noun that names no actor is no
             // act on a party.
             if reduced_relative(s, t) && targets.iter().all(Option::is_none) {
@@ -490,6 +536,12 @@ impl<'a> Coder<'a> {
                 }
             }
         }
+        events
+    }
+
+    /// A denial absorbs the act it embeds, and a noun trigger that is the object of a coded
+    /// verb is that verb's topic.
+    fn absorb_denials_and_topics(&self, s: &Sent, events: &mut Vec<Event>) {
         // A denial that embeds the denied act ("Iran denied that it had supplied drones to
         // Russia") is one event: 016 aimed at the act's target; the act itself is dropped.
         let mut drop = vec![false; events.len()];
@@ -534,7 +586,10 @@ impl<'a> Coder<'a> {
         }
         let mut d = drop.iter();
         events.retain(|_| !*d.next().unwrap_or(&false));
-        // A capital attacked is the place, not its government: "Kyiv was shelled" hits UKR.
+    }
+
+    /// A capital attacked is the place, not its government: "Kyiv was shelled" hits UKR.
+    fn capitals_attacked(&self, events: &mut [Event]) {
         for e in events.iter_mut() {
             if !matches!(e.code.get(..2), Some("18" | "19" | "20")) {
                 continue;
@@ -550,9 +605,12 @@ impl<'a> Coder<'a> {
                 }
             }
         }
-        // Modality: "will meet", "plans to provide aid", "threatened to impose sanctions" are
-        // intents or threats, not acts (dyad's format only; TABARI/PETRARCH dictionaries
-        // write their own patterns for it).
+    }
+
+    /// Modality: "will meet", "plans to provide aid", "threatened to impose sanctions" are
+    /// intents or threats, not acts (dyad's format only; TABARI/PETRARCH dictionaries write
+    /// their own patterns for it).
+    fn apply_modality(&self, s: &Sent, events: &mut [Event]) {
         for e in events.iter_mut() {
             let own = e
                 .pattern
@@ -572,64 +630,32 @@ impl<'a> Coder<'a> {
                 }
             }
         }
-        self.document_targets(s, &np, ctx, &mut events);
-        // An intent verb whose complement was coded on its own adds nothing.
-        let complement_triggers: Vec<usize> = events.iter().map(|e| e.trigger.0).collect();
-        events.retain(|e| {
-            let generic =
-                e.code.len() == 3 && (e.code.starts_with("03") || e.code.starts_with("13"));
-            !(generic
-                && complement_triggers.iter().any(|&c| {
-                    c != e.trigger.0 && s.rel[c] == Rel::Xcomp && s.head_of(c) == Some(e.trigger.0)
-                }))
-        });
+    }
+
+    /// Events without the actors the configuration requires, self-events, and a government
+    /// acting on its own country as a whole ("Biden announced a new U.S. openness").
+    fn drop_incomplete(&self, events: &mut Vec<Event>) {
         events.retain(|e| {
             (e.source.is_some() || !self.config.require_source)
                 && (e.target.is_some() || !self.config.require_dyad)
                 && !matches!((&e.source, &e.target), (Some(a), Some(b)) if a.code == b.code)
-                // "Biden announced a new U.S. openness": a government acting on its own
-                // country as a whole is no dyad.
                 && !matches!((&e.source, &e.target), (Some(a), Some(b))
                     if b.code.len() == 3 && country_of(&a.code) == Some(b.code.as_str()))
         });
-        // Reported speech: the embedded event is coded; the statement itself (a 01 code on a
-        // verb whose clause holds another coded trigger, or a bare 010) only where nothing
-        // else is.
-        let triggers: Vec<usize> = events.iter().map(|e| e.trigger.0).collect();
-        let embeds = |e: &Event| {
-            triggers
-                .iter()
-                .any(|&t| t != e.trigger.0 && s.dominated_by(t, e.trigger.0))
-        };
-        let keep: Vec<bool> = events
-            .iter()
-            .map(|e| {
-                let speech = e.code.starts_with(SPEECH_ROOT) && e.code != "016" && e.rule.is_none();
-                !(speech
-                    && (embeds(e) || e.code == "010" && triggers.iter().any(|&t| t != e.trigger.0)))
-            })
-            .collect();
-        let mut k = keep.iter();
-        events.retain(|_| *k.next().unwrap_or(&true));
-        // An act the sentence dates to an earlier year is historical.
-        for e in events.iter_mut() {
-            e.when = stated_date(s, e.trigger.0, date);
-        }
-        // One event per (source, code, target).
-        let mut seen = std::collections::HashSet::new();
-        events.retain(|e| {
-            seen.insert((
-                e.source.as_ref().map(|a| a.code.clone()),
-                e.code.clone(),
-                e.target.as_ref().map(|a| a.code.clone()),
-            ))
-        });
-        out.events = events;
-        // Remember the last person named, for pronouns in later sentences; a subject is
-        // preferred over a person named later in the sentence ("Lavrov met Kuleba. He …").
+    }
+
+    /// Remembers the last person named, for pronouns in later sentences; a subject is
+    /// preferred over a person named later in the sentence ("Lavrov met Kuleba. He …").
+    fn remember_persons(
+        &self,
+        s: &Sent,
+        np: &NounPhrases,
+        actors: &[(usize, ActorRef)],
+        ctx: &mut Context,
+    ) {
         let mut subject_person = None;
         let mut persons: Vec<&ActorRef> = Vec::new();
-        for (h, a) in &out.actors {
+        for (h, a) in actors {
             if a.antecedent.is_none() && a.entries.iter().any(|o| self.is_person_origin(*o)) {
                 if matches!(s.rel[*h], Rel::Subj | Rel::SubjPass) && subject_person.is_none() {
                     subject_person = Some(a.clone());
@@ -643,10 +669,7 @@ impl<'a> Coder<'a> {
             matches!(s.rel[k], Rel::Subj | Rel::SubjPass)
                 && s.words[k].xpos.starts_with("NNP")
                 && np.coded[k].is_none()
-                && !out
-                    .actors
-                    .iter()
-                    .any(|(_, a)| a.words.0 <= k && k < a.words.1)
+                && !actors.iter().any(|(_, a)| a.words.0 <= k && k < a.words.1)
         });
         if unknown_subject && subject_person.is_none() {
             ctx.last_person = None;
@@ -665,7 +688,6 @@ impl<'a> Coder<'a> {
             }
             ctx.last_person = Some(p);
         }
-        out
     }
 
     /// Targets the sentence leaves unsaid but the document gives: a country named with `in`
@@ -2472,4 +2494,56 @@ fn prep_child(s: &Sent, h: usize, coded: &dyn Fn(usize) -> bool, rels: &[Rel]) -
             let ok = prep.is_none_or(|p| TARGET_PREPS.contains(&p) && p != "by");
             ok && coded(c)
         })
+}
+
+/// Whether a sentence asserts anything: a question ("Did the federation ever support you?")
+/// does not, and a headline or banner in capitals ("THE STRAW THAT BROKE AMERICA'S BACK")
+/// defeats the statistical tagger and parser.
+fn asserts(s: &Sent) -> bool {
+    !(s.words.last().is_some_and(|w| w.form == "?") || s.own_parse && shouting(s))
+}
+
+/// An intent verb whose complement was coded on its own adds nothing.
+fn drop_redundant_intents(s: &Sent, events: &mut Vec<Event>) {
+    let complement_triggers: Vec<usize> = events.iter().map(|e| e.trigger.0).collect();
+    events.retain(|e| {
+        let generic = e.code.len() == 3 && (e.code.starts_with("03") || e.code.starts_with("13"));
+        !(generic
+            && complement_triggers.iter().any(|&c| {
+                c != e.trigger.0 && s.rel[c] == Rel::Xcomp && s.head_of(c) == Some(e.trigger.0)
+            }))
+    });
+}
+
+/// Reported speech: the embedded event is coded; the statement itself (a 01 code on a verb
+/// whose clause holds another coded trigger, or a bare 010) only where nothing else is.
+fn drop_reported_statements(s: &Sent, events: &mut Vec<Event>) {
+    let triggers: Vec<usize> = events.iter().map(|e| e.trigger.0).collect();
+    let embeds = |e: &Event| {
+        triggers
+            .iter()
+            .any(|&t| t != e.trigger.0 && s.dominated_by(t, e.trigger.0))
+    };
+    let keep: Vec<bool> = events
+        .iter()
+        .map(|e| {
+            let speech = e.code.starts_with(SPEECH_ROOT) && e.code != "016" && e.rule.is_none();
+            !(speech
+                && (embeds(e) || e.code == "010" && triggers.iter().any(|&t| t != e.trigger.0)))
+        })
+        .collect();
+    let mut k = keep.iter();
+    events.retain(|_| *k.next().unwrap_or(&true));
+}
+
+/// One event per (source, code, target).
+fn dedupe(events: &mut Vec<Event>) {
+    let mut seen = std::collections::HashSet::new();
+    events.retain(|e| {
+        seen.insert((
+            e.source.as_ref().map(|a| a.code.clone()),
+            e.code.clone(),
+            e.target.as_ref().map(|a| a.code.clone()),
+        ))
+    });
 }
