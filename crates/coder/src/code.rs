@@ -370,53 +370,9 @@ impl<'a> Coder<'a> {
             if !(is_verb || is_noun) || !self.lex.is_trigger(w) {
                 continue;
             }
-            // dyad's format codes only asserted acts; TABARI/PETRARCH dictionaries write
-            // their own patterns for modals ("should have acted").
-            let supposed = hypothetical(s, t);
             let negated = is_negated(s, t);
-            let mut best: Option<(u32, &CompiledPattern, Match, bool)> = None;
-            let mut best_unnegated: Option<(&CompiledPattern, Match)> = None;
-            let bounds = clause_bounds(s, t);
-            for (pid, p, by_form) in self.lex.patterns_for(w) {
-                if is_noun && !p.nouns || supposed && p.nouns {
-                    continue;
-                }
-                // A pattern whose words are not all in the sentence cannot match.
-                let has_words = p.before.iter().chain(&p.after).all(|(item, _)| match item {
-                    Item::Words(alts) => alts
-                        .iter()
-                        .any(|a| a.first().is_some_and(|w| present.contains(w.as_str()))),
-                    _ => true,
-                });
-                if !has_words {
-                    continue;
-                }
-                let Some(m) = match_pattern(s, t, p, np, bounds) else {
-                    continue;
-                };
-                // TABARI/PETRARCH dictionaries carry their own negation patterns.
-                let negated = negated && p.nouns;
-                if p.negated != negated {
-                    if !p.negated
-                        && best_unnegated
-                            .as_ref()
-                            .is_none_or(|(b, _)| p.specificity > b.specificity)
-                    {
-                        best_unnegated = Some((p, m));
-                    }
-                    continue;
-                }
-                let better = match &best {
-                    None => true,
-                    Some((_, b, bm, bf)) => {
-                        (p.specificity, m.explicit, by_form) > (b.specificity, bm.explicit, *bf)
-                    }
-                };
-                if better {
-                    best = Some((pid, p, m, by_form));
-                }
-            }
-            let Some((pid, p, m, _)) = best else {
+            let (best, best_unnegated) = self.best_pattern(s, t, np, &present, negated);
+            let Some((pid, p, m)) = best else {
                 if negated {
                     if let Some((p, m)) = best_unnegated {
                         suppressed.push((t, p.code.clone()));
@@ -433,106 +389,189 @@ impl<'a> Coder<'a> {
             if p.code == "---" {
                 continue;
             }
-            let (mut sources, mut targets) = self.actors_for(s, t, &m, np, !p.nouns);
-            // "data released by the Navy": a participle on a noun that names no actor is no
-            // act on a party.
-            if reduced_relative(s, t) && targets.iter().all(Option::is_none) {
+            events.extend(self.trigger_events(s, t, pid, p, &m, np, negated));
+        }
+        events
+    }
+
+    /// The most specific pattern of trigger `t` that matches, and, for a negated trigger, the
+    /// best pattern it would have matched unnegated (for the denial rule and `explain`).
+    #[allow(clippy::type_complexity, reason = "a private pair of results")]
+    fn best_pattern<'l>(
+        &'l self,
+        s: &Sent,
+        t: usize,
+        np: &NounPhrases,
+        present: &rustc_hash::FxHashSet<&str>,
+        negated: bool,
+    ) -> (
+        Option<(u32, &'l CompiledPattern, Match)>,
+        Option<(&'l CompiledPattern, Match)>,
+    ) {
+        let w = &s.words[t];
+        let is_noun = !w.is_verb();
+        // dyad's format codes only asserted acts; TABARI/PETRARCH dictionaries write their
+        // own patterns for modals ("should have acted").
+        let supposed = hypothetical(s, t);
+        let mut best: Option<(u32, &CompiledPattern, Match, bool)> = None;
+        let mut best_unnegated: Option<(&CompiledPattern, Match)> = None;
+        let bounds = clause_bounds(s, t);
+        for (pid, p, by_form) in self.lex.patterns_for(w) {
+            if is_noun && !p.nouns || supposed && p.nouns {
                 continue;
             }
-            // "The ministers of X and Y met": a symmetric act of a compound subject with no
-            // partner of its own is between the members, both ways.
-            let symmetric = SYMMETRIC.contains(&w.lemma.as_str());
-            let mut pair_code: Option<&str> = None;
-            // "The United States and Mexico agreed to…", "Japan and the Philippines
-            // committed to…": a cooperative act of a compound subject with no other party is
-            // between its members.
-            let joint = !symmetric
-                && matches!(p.code.get(..2), Some("03" | "04" | "05" | "06"))
-                && targets.iter().all(Option::is_none);
-            if p.nouns
-                && m.target.is_none()
-                && (symmetric || joint)
-                && sources.iter().flatten().count() >= 2
-            {
-                // What is discussed is a topic, not a party.
-                let topic = w.lemma == "discuss";
-                let direct = s.children(t).any(|c| {
-                    s.rel[c] == Rel::Obj && symmetric && !topic
-                        || s.rel[c] == Rel::Obl
-                            && s.child(c, Rel::Case).is_some_and(|p| {
-                                matches!(s.words[p].lower.as_str(), "with" | "against" | "to")
-                            })
-                });
-                if !direct {
-                    // Every ordered pair; a member with itself is dropped as a self-event.
-                    targets = sources.clone();
-                    // "Macron and Biden spoke": two parties speaking together consult.
-                    if symmetric && p.code.starts_with(SPEECH_ROOT) {
-                        pair_code = Some("040");
-                    }
-                }
-            }
-            // A denial reported by a speaker ("he insisted Russia hadn't invaded") is the
-            // speaker's.
-            if p.code == "016" && p.negated && s.rel[t] == Rel::Ccomp {
-                if let Some(speaker) = s
-                    .head_of(t)
-                    .and_then(|v| s.child(v, Rel::Subj))
-                    .and_then(|c| np.coded_at(c))
-                {
-                    sources = vec![Some(speaker)];
-                }
-            }
-            let self_pairs = m.compound.is_some()
-                && sources.len() == targets.len()
-                && sources.len() > 1
-                && sources.iter().zip(&targets).all(|(a, b)| a != b)
-                && {
-                    let a: Vec<_> = sources.iter().flatten().map(|x| x.words).collect();
-                    let b: Vec<_> = targets.iter().flatten().map(|x| x.words).collect();
-                    a.iter().all(|w| b.contains(w))
-                };
-            let pairs: Vec<(Option<ActorRef>, Option<ActorRef>)> = if self_pairs {
-                sources
+            // A pattern whose words are not all in the sentence cannot match.
+            let has_words = p.before.iter().chain(&p.after).all(|(item, _)| match item {
+                Item::Words(alts) => alts
                     .iter()
-                    .cloned()
-                    .zip(targets.iter().cloned())
-                    .collect()
-            } else {
-                sources
-                    .iter()
-                    .flat_map(|a| targets.iter().map(move |b| (a.clone(), b.clone())))
-                    .collect()
+                    .any(|a| a.first().is_some_and(|w| present.contains(w.as_str()))),
+                _ => true,
+            });
+            if !has_words {
+                continue;
+            }
+            let Some(m) = match_pattern(s, t, p, np, bounds) else {
+                continue;
             };
-            for (src, tgt) in &pairs {
+            // TABARI/PETRARCH dictionaries carry their own negation patterns.
+            let negated = negated && p.nouns;
+            if p.negated != negated {
+                if !p.negated
+                    && best_unnegated
+                        .as_ref()
+                        .is_none_or(|(b, _)| p.specificity > b.specificity)
                 {
-                    if let (Some(a), Some(b)) = (src, tgt) {
-                        if a.code == b.code && a.words == b.words {
-                            continue;
-                        }
+                    best_unnegated = Some((p, m));
+                }
+                continue;
+            }
+            let better = match &best {
+                None => true,
+                Some((_, b, bm, bf)) => {
+                    (p.specificity, m.explicit, by_form) > (b.specificity, bm.explicit, *bf)
+                }
+            };
+            if better {
+                best = Some((pid, p, m, by_form));
+            }
+        }
+        (best.map(|(pid, p, m, _)| (pid, p, m)), best_unnegated)
+    }
+
+    /// The events of trigger `t` matched by pattern `pid`: one per dyad of its (compound)
+    /// source and target, both ways for a symmetric or joint act of a compound subject.
+    #[allow(clippy::too_many_arguments, reason = "the matched trigger's parts")]
+    fn trigger_events(
+        &self,
+        s: &Sent,
+        t: usize,
+        pid: u32,
+        p: &CompiledPattern,
+        m: &Match,
+        np: &NounPhrases,
+        negated: bool,
+    ) -> Vec<Event> {
+        let w = &s.words[t];
+        let mut events = Vec::new();
+        let (mut sources, mut targets) = self.actors_for(s, t, m, np, !p.nouns);
+        // "data released by the Navy": a participle on a noun that names no actor is no
+        // act on a party.
+        if reduced_relative(s, t) && targets.iter().all(Option::is_none) {
+            return events;
+        }
+        // "The ministers of X and Y met": a symmetric act of a compound subject with no
+        // partner of its own is between the members, both ways.
+        let symmetric = SYMMETRIC.contains(&w.lemma.as_str());
+        let mut pair_code: Option<&str> = None;
+        // "The United States and Mexico agreed to…", "Japan and the Philippines
+        // committed to…": a cooperative act of a compound subject with no other party is
+        // between its members.
+        let joint = !symmetric
+            && matches!(p.code.get(..2), Some("03" | "04" | "05" | "06"))
+            && targets.iter().all(Option::is_none);
+        if p.nouns
+            && m.target.is_none()
+            && (symmetric || joint)
+            && sources.iter().flatten().count() >= 2
+        {
+            // What is discussed is a topic, not a party.
+            let topic = w.lemma == "discuss";
+            let direct = s.children(t).any(|c| {
+                s.rel[c] == Rel::Obj && symmetric && !topic
+                    || s.rel[c] == Rel::Obl
+                        && s.child(c, Rel::Case).is_some_and(|p| {
+                            matches!(s.words[p].lower.as_str(), "with" | "against" | "to")
+                        })
+            });
+            if !direct {
+                // Every ordered pair; a member with itself is dropped as a self-event.
+                targets = sources.clone();
+                // "Macron and Biden spoke": two parties speaking together consult.
+                if symmetric && p.code.starts_with(SPEECH_ROOT) {
+                    pair_code = Some("040");
+                }
+            }
+        }
+        // A denial reported by a speaker ("he insisted Russia hadn't invaded") is the
+        // speaker's.
+        if p.code == "016" && p.negated && s.rel[t] == Rel::Ccomp {
+            if let Some(speaker) = s
+                .head_of(t)
+                .and_then(|v| s.child(v, Rel::Subj))
+                .and_then(|c| np.coded_at(c))
+            {
+                sources = vec![Some(speaker)];
+            }
+        }
+        let self_pairs = m.compound.is_some()
+            && sources.len() == targets.len()
+            && sources.len() > 1
+            && sources.iter().zip(&targets).all(|(a, b)| a != b)
+            && {
+                let a: Vec<_> = sources.iter().flatten().map(|x| x.words).collect();
+                let b: Vec<_> = targets.iter().flatten().map(|x| x.words).collect();
+                a.iter().all(|w| b.contains(w))
+            };
+        let pairs: Vec<(Option<ActorRef>, Option<ActorRef>)> = if self_pairs {
+            sources
+                .iter()
+                .cloned()
+                .zip(targets.iter().cloned())
+                .collect()
+        } else {
+            sources
+                .iter()
+                .flat_map(|a| targets.iter().map(move |b| (a.clone(), b.clone())))
+                .collect()
+        };
+        for (src, tgt) in &pairs {
+            {
+                if let (Some(a), Some(b)) = (src, tgt) {
+                    if a.code == b.code && a.words == b.words {
+                        continue;
                     }
+                }
+                events.push(Event {
+                    source: src.clone(),
+                    target: tgt.clone(),
+                    code: pair_code.map_or_else(|| p.code.clone(), str::to_string),
+                    trigger: (t, w.span),
+                    negated,
+                    pattern: Some(pid),
+                    rule: None,
+                    when: None,
+                });
+                if let (Some(pair), Some(_), Some(_)) = (&p.pair, src, tgt) {
                     events.push(Event {
-                        source: src.clone(),
-                        target: tgt.clone(),
-                        code: pair_code.map_or_else(|| p.code.clone(), str::to_string),
+                        source: tgt.clone(),
+                        target: src.clone(),
+                        code: pair.clone(),
                         trigger: (t, w.span),
                         negated,
                         pattern: Some(pid),
                         rule: None,
                         when: None,
                     });
-                    if let (Some(pair), Some(_), Some(_)) = (&p.pair, src, tgt) {
-                        events.push(Event {
-                            source: tgt.clone(),
-                            target: src.clone(),
-                            code: pair.clone(),
-                            trigger: (t, w.span),
-                            negated,
-                            pattern: Some(pid),
-                            rule: None,
-                            when: None,
-                        });
-                    }
                 }
             }
         }
