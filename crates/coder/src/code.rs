@@ -748,6 +748,7 @@ impl<'a> Coder<'a> {
                 let place = (0..s.len()).find(|&k| {
                     k != t
                         && s.dominated_by(k, t)
+                        && same_clause(s, k, t, false)
                         && s.child(k, Rel::Case)
                             .is_some_and(|c| s.words[c].lower == "in")
                         && np.coded[k].as_ref().is_some_and(|a| {
