@@ -1634,6 +1634,13 @@ fn quoted(s: &Sent) -> Vec<bool> {
 }
 
 const FIRST_PLURAL: &[&str] = &["we", "us"];
+/// Role nouns that name a body, not a person: never "the minister" coreference.
+const COLLECTIVE: &[&str] = &[
+    "delegation", "government", "administration", "ministry", "embassy", "office", "council",
+    "cabinet", "authority", "authorities", "department", "agency", "commission", "committee",
+    "parliament", "congress", "senate", "court", "police", "military", "army", "regime",
+    "presidency", "team", "party", "opposition", "media", "press",
+];
 /// Head nouns that count what their `of` phrase names.
 const QUANTITIES: &[&str] = &[
     "number",
@@ -2027,6 +2034,7 @@ impl NounPhrases {
                 // "the minister": the last person named, when the role fits (singular only:
                 // "the leaders" are not one person).
                 let definite = w.xpos == "NN"
+                    && !COLLECTIVE.contains(&w.lemma.as_str())
                     && s.children(h)
                         .any(|k| s.rel[k] == Rel::Det && s.words[k].lower == "the");
                 if let (true, Some(p)) = (definite, &ctx.last_person) {
