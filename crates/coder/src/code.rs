@@ -1636,10 +1636,34 @@ fn quoted(s: &Sent) -> Vec<bool> {
 const FIRST_PLURAL: &[&str] = &["we", "us"];
 /// Role nouns that name a body, not a person: never "the minister" coreference.
 const COLLECTIVE: &[&str] = &[
-    "delegation", "government", "administration", "ministry", "embassy", "office", "council",
-    "cabinet", "authority", "authorities", "department", "agency", "commission", "committee",
-    "parliament", "congress", "senate", "court", "police", "military", "army", "regime",
-    "presidency", "team", "party", "opposition", "media", "press",
+    "delegation",
+    "government",
+    "administration",
+    "ministry",
+    "embassy",
+    "office",
+    "council",
+    "cabinet",
+    "authority",
+    "authorities",
+    "department",
+    "agency",
+    "commission",
+    "committee",
+    "parliament",
+    "congress",
+    "senate",
+    "court",
+    "police",
+    "military",
+    "army",
+    "regime",
+    "presidency",
+    "team",
+    "party",
+    "opposition",
+    "media",
+    "press",
 ];
 /// Head nouns that count what their `of` phrase names.
 const QUANTITIES: &[&str] = &[

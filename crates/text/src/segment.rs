@@ -249,6 +249,7 @@ pub(crate) fn rule(ctx: &Ctx<'_>, i: usize) -> Rule {
             // A word before a lowercase word, or anything before closing punctuation, goes on.
             if (f0 & ALNUM != 0 && f0 & ABBR == 0 && f1 & LOWER_START != 0)
                 || (f1 & ALNUM == 0 && starts_closing(ctx.bytes(i + 1)))
+                || plural_possessive(ctx, i)
             {
                 Rule::Never
             } else {
@@ -269,6 +270,20 @@ fn ends_date(ctx: &Ctx<'_>, i: usize) -> bool {
         && ctx.bytes(i - 1).len() <= 2
         && ctx.bytes(i - 1).iter().all(u8::is_ascii_digit)
         && lexicon::is_month(ctx.bytes(i - 2))
+}
+
+/// An apostrophe glued to a word ending in `s` ("Solomon Islands’ Prime Minister", "the
+/// leaders' request") is a possessive, not a closing quote that could end a sentence.
+#[inline]
+fn plural_possessive(ctx: &Ctx<'_>, i: usize) -> bool {
+    i > ctx.base
+        && ctx.flag(i) & GAP_MASK == GAP_NONE
+        && matches!(ctx.bytes(i), b"'" | b"\xe2\x80\x99")
+        && ctx.flag(i - 1) & ALNUM != 0
+        && ctx
+            .bytes(i - 1)
+            .last()
+            .is_some_and(|b| matches!(b, b's' | b'S'))
 }
 
 /// Tokens that cannot open a sentence: closing punctuation.

@@ -474,3 +474,11 @@ proptest! {
         render(&text);
     }
 }
+
+#[test]
+fn plural_possessive_apostrophe_is_no_sentence_end() {
+    check(
+        "They met Solomon Islands\u{2019} Prime Minister Sogavare on Friday.",
+        "They|met|Solomon|Islands|\u{2019}|Prime|Minister|Sogavare|on|Friday|.",
+    );
+}
