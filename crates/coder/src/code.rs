@@ -67,7 +67,7 @@ pub struct Event {
     /// Event code.
     pub code: String,
     /// The trigger word (index in the sentence) and its byte span.
-    pub trigger: (usize, Span),
+    pub trigger: Trigger,
     /// Whether the trigger is negated (only `!` patterns and the denial rule code these).
     pub negated: bool,
     /// The pattern that fired (`None` for the coder's own rules).
@@ -88,6 +88,53 @@ pub struct When {
     pub value: String,
 }
 
+/// The word that expresses an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trigger {
+    /// Its index in the sentence.
+    pub word: usize,
+    /// Its byte span in the article text.
+    pub span: Span,
+}
+
+/// An actor or agent phrase found in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    /// First word.
+    pub start: usize,
+    /// Word after the last one.
+    pub end: usize,
+    /// The dictionary entry.
+    pub found: Found,
+}
+
+/// A noun phrase that got a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodedActor {
+    /// The phrase's head word.
+    pub head: usize,
+    /// Its actor.
+    pub actor: ActorRef,
+}
+
+/// A negated trigger that matched no `!` pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    /// The trigger word.
+    pub trigger: usize,
+    /// The code it would have had unnegated.
+    pub code: String,
+}
+
+/// The tree the coder used when it repaired the parse it was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    /// Head of each word.
+    pub head: Vec<u32>,
+    /// Relation of each word.
+    pub rel: Vec<Rel>,
+}
+
 /// Why a sentence produced nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Discard {
@@ -102,16 +149,16 @@ pub struct Discard {
 pub struct Coded {
     /// Events in order of their triggers.
     pub events: Vec<Event>,
-    /// Actor and agent phrases: `(first word, end word exclusive, what)`.
-    pub mentions: Vec<(usize, usize, Found)>,
+    /// Actor and agent phrases.
+    pub mentions: Vec<Mention>,
     /// Noun phrases that got a code: head word → actor.
-    pub actors: Vec<(usize, ActorRef)>,
+    pub actors: Vec<CodedActor>,
     /// Set when a discard phrase matched.
     pub discard: Option<Discard>,
     /// Triggers that matched no pattern because they were negated, for `explain`.
-    pub suppressed: Vec<(usize, String)>,
+    pub suppressed: Vec<Suppressed>,
     /// The heads and relations the coder used, when it repaired the parse it was given.
-    pub repaired: Option<(Vec<u32>, Vec<Rel>)>,
+    pub repaired: Option<Repair>,
 }
 
 /// What the coder remembers across the sentences of one article (coreference, focus).
@@ -250,7 +297,10 @@ impl<'a> Coder<'a> {
         let repaired;
         let s = match s.own_parse.then(|| repair(s, &out.mentions)).flatten() {
             Some((head, rel)) => {
-                out.repaired = Some((head.clone(), rel.clone()));
+                out.repaired = Some(Repair {
+                    head: head.clone(),
+                    rel: rel.clone(),
+                });
                 repaired = Sent {
                     head,
                     rel,
@@ -266,7 +316,7 @@ impl<'a> Coder<'a> {
             .coded
             .iter()
             .enumerate()
-            .filter_map(|(h, a)| a.clone().map(|a| (h, a)))
+            .filter_map(|(head, a)| a.clone().map(|actor| CodedActor { head, actor }))
             .collect();
         let mut events = self.match_triggers(s, &np, &mut out.suppressed);
         self.absorb_denials_and_topics(s, &mut events);
@@ -278,7 +328,7 @@ impl<'a> Coder<'a> {
         drop_reported_statements(s, &mut events);
         // An act the sentence dates to an earlier year is historical.
         for e in events.iter_mut() {
-            e.when = stated_date(s, e.trigger.0, date);
+            e.when = stated_date(s, e.trigger.word, date);
         }
         dedupe(&mut events);
         out.events = events;
@@ -302,13 +352,17 @@ impl<'a> Coder<'a> {
     }
 
     /// Actor and agent phrases, longest first, left to right: `(first word, end, what)`.
-    fn phrases(&self, s: &Sent) -> Vec<(usize, usize, Found)> {
+    fn phrases(&self, s: &Sent) -> Vec<Mention> {
         let mut mentions = Vec::new();
         let mut i = 0;
         while i < s.len() {
             match self.lex.find(&s.words, i) {
                 Some((len, f)) => {
-                    mentions.push((i, i + len, f));
+                    mentions.push(Mention {
+                        start: i,
+                        end: i + len,
+                        found: f,
+                    });
                     i += len;
                 }
                 None => i += 1,
@@ -323,7 +377,7 @@ impl<'a> Coder<'a> {
         &self,
         s: &Sent,
         date: Date,
-        mentions: &[(usize, usize, Found)],
+        mentions: &[Mention],
         ctx: &mut Context,
     ) -> NounPhrases {
         let mut np = NounPhrases::new(self, s, date, mentions, ctx);
@@ -347,7 +401,7 @@ impl<'a> Coder<'a> {
         &self,
         s: &Sent,
         np: &NounPhrases,
-        suppressed: &mut Vec<(usize, String)>,
+        suppressed: &mut Vec<Suppressed>,
     ) -> Vec<Event> {
         let present: rustc_hash::FxHashSet<&str> = s
             .words
@@ -375,7 +429,10 @@ impl<'a> Coder<'a> {
             let Some((pid, p, m)) = best else {
                 if negated {
                     if let Some((p, m)) = best_unnegated {
-                        suppressed.push((t, p.code.clone()));
+                        suppressed.push(Suppressed {
+                            trigger: t,
+                            code: p.code.clone(),
+                        });
                         if let Some(e) = self.denial(s, t, p, &m, np) {
                             events.push(e);
                         }
@@ -555,7 +612,10 @@ impl<'a> Coder<'a> {
                     source: src.clone(),
                     target: tgt.clone(),
                     code: pair_code.map_or_else(|| p.code.clone(), str::to_string),
-                    trigger: (t, w.span),
+                    trigger: Trigger {
+                        word: t,
+                        span: w.span,
+                    },
                     negated,
                     pattern: Some(pid),
                     rule: None,
@@ -566,7 +626,10 @@ impl<'a> Coder<'a> {
                         source: tgt.clone(),
                         target: src.clone(),
                         code: pair.clone(),
-                        trigger: (t, w.span),
+                        trigger: Trigger {
+                            word: t,
+                            span: w.span,
+                        },
                         negated,
                         pattern: Some(pid),
                         rule: None,
@@ -589,7 +652,7 @@ impl<'a> Coder<'a> {
                 continue;
             }
             for j in 0..events.len() {
-                let (ti, tj) = (events[i].trigger.0, events[j].trigger.0);
+                let (ti, tj) = (events[i].trigger.word, events[j].trigger.word);
                 if i == j || ti == tj || !s.dominated_by(tj, ti) {
                     continue;
                 }
@@ -605,14 +668,14 @@ impl<'a> Coder<'a> {
         let verb_triggers: Vec<usize> = events
             .iter()
             .filter(|e| {
-                s.words[e.trigger.0].is_verb()
+                s.words[e.trigger.word].is_verb()
                     && e.source.is_some()
                     && !e.code.starts_with(SPEECH_ROOT)
             })
-            .map(|e| e.trigger.0)
+            .map(|e| e.trigger.word)
             .collect();
         for (k, e) in events.iter().enumerate() {
-            let t = e.trigger.0;
+            let t = e.trigger.word;
             let own = e
                 .pattern
                 .is_some_and(|p| self.lex.patterns[p as usize].nouns);
@@ -657,7 +720,7 @@ impl<'a> Coder<'a> {
             if !own || e.negated {
                 continue;
             }
-            if let Some(kind) = modality(s, e.trigger.0) {
+            if let Some(kind) = modality(s, e.trigger.word) {
                 if let Some(code) = modal_code(&e.code, kind) {
                     e.code = code;
                     e.rule = Some(match kind {
@@ -689,12 +752,12 @@ impl<'a> Coder<'a> {
         &self,
         s: &Sent,
         np: &NounPhrases,
-        actors: &[(usize, ActorRef)],
+        actors: &[CodedActor],
         ctx: &mut Context,
     ) {
         let mut subject_person = None;
         let mut persons: Vec<&ActorRef> = Vec::new();
-        for (h, a) in actors {
+        for CodedActor { head: h, actor: a } in actors {
             if a.antecedent.is_none() && a.entries.iter().any(|o| self.is_person_origin(*o)) {
                 if matches!(s.rel[*h], Rel::Subj | Rel::SubjPass) && subject_person.is_none() {
                     subject_person = Some(a.clone());
@@ -708,7 +771,9 @@ impl<'a> Coder<'a> {
             matches!(s.rel[k], Rel::Subj | Rel::SubjPass)
                 && s.words[k].xpos.starts_with("NNP")
                 && np.coded[k].is_none()
-                && !actors.iter().any(|(_, a)| a.words.0 <= k && k < a.words.1)
+                && !actors
+                    .iter()
+                    .any(|c| c.actor.words.0 <= k && k < c.actor.words.1)
         });
         if unknown_subject && subject_person.is_none() {
             ctx.last_person = None;
@@ -743,7 +808,7 @@ impl<'a> Coder<'a> {
             };
             let root = e.code.get(..2).unwrap_or("");
             let src_country = country_of(&src.code).map(str::to_string);
-            let t = e.trigger.0;
+            let t = e.trigger.word;
             if matches!(root, "03" | "05" | "06" | "07" | "13" | "18" | "19" | "20") {
                 let place = (0..s.len()).find(|&k| {
                     k != t
@@ -803,7 +868,7 @@ impl<'a> Coder<'a> {
             };
             e.target = Some(ActorRef {
                 code: other.code.clone(),
-                span: e.trigger.1,
+                span: e.trigger.span,
                 words: (t, t + 1),
                 entries: vec![other.origin],
                 antecedent: None,
@@ -841,7 +906,10 @@ impl<'a> Coder<'a> {
             source: Some(source),
             target,
             code: "016".into(),
-            trigger: (speaker_verb, s.words[speaker_verb].span),
+            trigger: Trigger {
+                word: speaker_verb,
+                span: s.words[speaker_verb].span,
+            },
             negated: false,
             pattern: None,
             rule: Some("denial: negated use of force reported by a speaker"),
@@ -948,14 +1016,14 @@ impl<'a> Coder<'a> {
 /// name run ("Ukrainian Foreign Minister Dmytro Kuleba") scattered over several heads, and a
 /// coordinated subject read as a root noun with a conjoined verb ("The United States and
 /// Britain imposed …"). A repair that would not leave a tree is not made.
-fn repair(s: &Sent, mentions: &[(usize, usize, Found)]) -> Option<(Vec<u32>, Vec<Rel>)> {
+fn repair(s: &Sent, mentions: &[Mention]) -> Option<(Vec<u32>, Vec<Rel>)> {
     let n = s.len();
     let mut head = s.head.clone();
     let mut rel = s.rel.clone();
     let mut changed = false;
     // 1. Name runs: consecutive words inside known phrases or proper nouns, at least one
     //    phrase among them, no punctuation, conjunction or possessive inside.
-    let in_mention = |i: usize| mentions.iter().any(|(a, b, _)| *a <= i && i < *b);
+    let in_mention = |i: usize| mentions.iter().any(|m| m.start <= i && i < m.end);
     let ok = |k: usize| {
         let w = &s.words[k];
         (in_mention(k) || w.xpos.starts_with("NNP"))
@@ -1853,7 +1921,7 @@ impl NounPhrases {
         c: &Coder<'_>,
         s: &Sent,
         date: Date,
-        mentions: &[(usize, usize, Found)],
+        mentions: &[Mention],
         ctx: &Context,
     ) -> NounPhrases {
         let n = s.len();
@@ -1879,11 +1947,11 @@ impl NounPhrases {
         // The best named actor among the mentions inside `lo..=hi`.
         let actor_in = |lo: usize, hi: usize, h: usize| -> Option<(String, Origin, bool)> {
             let mut actor: Option<(String, Origin, bool)> = None;
-            for (_, _, f) in mentions
+            for m in mentions
                 .iter()
-                .filter(|(a, b, _)| *a >= lo && *b <= hi + 1 || *a <= h && h < *b)
+                .filter(|m| m.start >= lo && m.end <= hi + 1 || m.start <= h && h < m.end)
             {
-                if let Found::Actor(a) = *f {
+                if let Found::Actor(a) = m.found {
                     let a = &lex.actors[a as usize];
                     let Some(code) = a.code_at(date) else {
                         continue;
@@ -1928,8 +1996,10 @@ impl NounPhrases {
                 (lo.max(a), own_hi.min(b))
             };
             let mut hi = own_hi;
-            let head_agent = mentions.iter().find_map(|(a, b, f)| match f {
-                Found::Agent(g) if *a <= h && h < *b => Some(lex.agents[*g as usize].code.as_str()),
+            let head_agent = mentions.iter().find_map(|m| match m.found {
+                Found::Agent(g) if m.start <= h && h < m.end => {
+                    Some(lex.agents[g as usize].code.as_str())
+                }
                 _ => None,
             });
             // `the president of France`, `the leaders of Gondor`: an `of` modifier belongs to
@@ -1951,8 +2021,8 @@ impl NounPhrases {
             let actor = actor_in(lo, own_hi, h);
             let agents: Vec<AgentHit<'_>> = mentions
                 .iter()
-                .filter(|(a, b, _)| *a >= lo && *b <= hi + 1)
-                .filter_map(|(_, _, f)| match *f {
+                .filter(|m| m.start >= lo && m.end <= hi + 1)
+                .filter_map(|m| match m.found {
                     Found::Agent(g) => {
                         let g = &lex.agents[g as usize];
                         Some((g.code.as_str(), g.prefix, g.origin))
@@ -2101,9 +2171,9 @@ impl NounPhrases {
                         && code.ends_with("GOV")
                         && lex.file(o).ends_with("countries.tsv")
                         && head_agent.is_some()
-                        && !mentions
-                            .iter()
-                            .any(|(a, b, f)| matches!(f, Found::Actor(_)) && *a <= h && h < *b);
+                        && !mentions.iter().any(|m| {
+                            matches!(m.found, Found::Actor(_)) && m.start <= h && h < m.end
+                        });
                     if metonym {
                         (code[..3].to_string(), o, person)
                     } else {
@@ -2577,12 +2647,14 @@ fn asserts(s: &Sent) -> bool {
 
 /// An intent verb whose complement was coded on its own adds nothing.
 fn drop_redundant_intents(s: &Sent, events: &mut Vec<Event>) {
-    let complement_triggers: Vec<usize> = events.iter().map(|e| e.trigger.0).collect();
+    let complement_triggers: Vec<usize> = events.iter().map(|e| e.trigger.word).collect();
     events.retain(|e| {
         let generic = e.code.len() == 3 && (e.code.starts_with("03") || e.code.starts_with("13"));
         !(generic
             && complement_triggers.iter().any(|&c| {
-                c != e.trigger.0 && s.rel[c] == Rel::Xcomp && s.head_of(c) == Some(e.trigger.0)
+                c != e.trigger.word
+                    && s.rel[c] == Rel::Xcomp
+                    && s.head_of(c) == Some(e.trigger.word)
             }))
     });
 }
@@ -2590,18 +2662,18 @@ fn drop_redundant_intents(s: &Sent, events: &mut Vec<Event>) {
 /// Reported speech: the embedded event is coded; the statement itself (a 01 code on a verb
 /// whose clause holds another coded trigger, or a bare 010) only where nothing else is.
 fn drop_reported_statements(s: &Sent, events: &mut Vec<Event>) {
-    let triggers: Vec<usize> = events.iter().map(|e| e.trigger.0).collect();
+    let triggers: Vec<usize> = events.iter().map(|e| e.trigger.word).collect();
     let embeds = |e: &Event| {
         triggers
             .iter()
-            .any(|&t| t != e.trigger.0 && s.dominated_by(t, e.trigger.0))
+            .any(|&t| t != e.trigger.word && s.dominated_by(t, e.trigger.word))
     };
     let keep: Vec<bool> = events
         .iter()
         .map(|e| {
             let speech = e.code.starts_with(SPEECH_ROOT) && e.code != "016" && e.rule.is_none();
             !(speech
-                && (embeds(e) || e.code == "010" && triggers.iter().any(|&t| t != e.trigger.0)))
+                && (embeds(e) || e.code == "010" && triggers.iter().any(|&t| t != e.trigger.word)))
         })
         .collect();
     let mut k = keep.iter();

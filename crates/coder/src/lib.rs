@@ -33,7 +33,10 @@ pub mod lexicon;
 pub mod penn;
 pub mod sent;
 
-pub use code::{ActorRef, Coded, Coder, Config, Context, Discard, Event, When};
+pub use code::{
+    ActorRef, Coded, CodedActor, Coder, Config, Context, Discard, Event, Mention, Repair,
+    Suppressed, Trigger, When,
+};
 pub use document::Focus;
 pub use lexicon::{Found, Lexicon, Origin};
 pub use sent::{Rel, Sent, TreeIndex, Word};

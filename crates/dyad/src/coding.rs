@@ -212,7 +212,7 @@ pub fn event_json(doc: &Doc, lex: &Lexicon, s: &SentenceCoding, e: &Event, date:
         "historical": e.when.is_some(),
         "when": e.when.as_ref().map(|w| json!({"value": w.value, "text": doc.text().get(w.span.range()).unwrap_or(""), "span": [w.span.start, w.span.end]})),
         "provenance": {
-            "verb": {"text": doc.text().get(e.trigger.1.range()).unwrap_or(""), "span": [e.trigger.1.start, e.trigger.1.end]},
+            "verb": {"text": doc.text().get(e.trigger.span.range()).unwrap_or(""), "span": [e.trigger.span.start, e.trigger.span.end]},
             "sentence_span": [s.sent.span.start, s.sent.span.end],
             "pattern": pattern,
             "rule": e.rule,
@@ -315,7 +315,7 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
     for sc in codings {
         let repaired;
         let s = match &sc.coded.repaired {
-            Some((head, rel)) => {
+            Some(dyad_coder::Repair { head, rel }) => {
                 repaired = Sent {
                     head: head.clone(),
                     rel: rel.clone(),
@@ -360,7 +360,12 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
         if sc.coded.mentions.is_empty() {
             let _ = writeln!(o, "(none)");
         }
-        for &(a, b, f) in &sc.coded.mentions {
+        for &dyad_coder::Mention {
+            start: a,
+            end: b,
+            found: f,
+        } in &sc.coded.mentions
+        {
             let text: Vec<&str> = s.words[a..b].iter().map(|w| w.form.as_str()).collect();
             let what = match f {
                 Found::Actor(i) => {
@@ -380,7 +385,7 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
             let _ = writeln!(o, "- \"{}\": {what}", text.join(" "));
         }
         let _ = writeln!(o, "## actors");
-        for (h, a) in &sc.coded.actors {
+        for dyad_coder::CodedActor { head: h, actor: a } in &sc.coded.actors {
             let via = a
                 .antecedent
                 .map(|sp| {
@@ -407,7 +412,7 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
                 at(lex, *origin)
             );
         }
-        for (t, code) in &sc.coded.suppressed {
+        for dyad_coder::Suppressed { trigger: t, code } in &sc.coded.suppressed {
             let _ = writeln!(
                 o,
                 "## negated: \"{}\" would be {code}; not coded",
@@ -430,7 +435,7 @@ pub fn explain(doc: &Doc, lex: &Lexicon, codings: &[SentenceCoding], date: Date)
                 code(&e.source),
                 e.code,
                 code(&e.target),
-                s.words[e.trigger.0].form,
+                s.words[e.trigger.word].form,
                 if e.negated { " [negated]" } else { "" }
             );
         }
@@ -636,7 +641,7 @@ pub fn code_article(text: &str, date: Date, lex: &Lexicon) -> Vec<Flat> {
                     a(&e.source),
                     e.code.clone(),
                     a(&e.target),
-                    doc.text()[e.trigger.1.range()].to_string(),
+                    doc.text()[e.trigger.span.range()].to_string(),
                 ));
             }
         }
@@ -730,7 +735,7 @@ pub fn events_text(doc: &Doc, lex: &Lexicon, date: Option<Date>) -> String {
                 e.code,
                 code(&e.target),
                 text(&e.target),
-                doc.text().get(e.trigger.1.range()).unwrap_or(""),
+                doc.text().get(e.trigger.span.range()).unwrap_or(""),
             );
         }
     }

@@ -869,7 +869,9 @@ impl Errors<'_> {
             });
         let has = format!("pattern exists for '{}' ({n} patterns{first})", w.form);
         if let (Some(sc), Some(wi)) = (sc, wi) {
-            if let Some((_, code)) = sc.coded.suppressed.iter().find(|(t, _)| t == wi) {
+            if let Some(dyad_coder::Suppressed { code, .. }) =
+                sc.coded.suppressed.iter().find(|x| x.trigger == *wi)
+            {
                 return (
                     "miss/negated",
                     sentence,
@@ -888,9 +890,10 @@ impl Errors<'_> {
                 .coded
                 .actors
                 .iter()
-                .map(|(_, a)| Self::phrase(doc, &Some(a.clone())))
+                .map(|c| Self::phrase(doc, &Some(c.actor.clone())))
                 .collect();
-            let keys: HashSet<String> = sc.coded.actors.iter().map(|(_, a)| key(&a.code)).collect();
+            let keys: HashSet<String> =
+                sc.coded.actors.iter().map(|c| key(&c.actor.code)).collect();
             let (category, what) = if !gs.is_empty() && !keys.contains(&gs) {
                 (
                     "miss/source-not-found",
@@ -955,7 +958,7 @@ impl Errors<'_> {
         let p = &self.pred[pi];
         let (c, sc, e) = self.event(pi);
         let sentence = Self::text(&c.doc, sc.sent.span).to_string();
-        let verb = Self::text(&c.doc, e.trigger.1);
+        let verb = Self::text(&c.doc, e.trigger.span);
         let mut reason = format!(
             "verb \"{verb}\"{}{}; source {}; target {}",
             if e.negated { " (negated)" } else { "" },

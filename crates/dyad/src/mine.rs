@@ -393,12 +393,12 @@ impl<'a> View<'a> {
         let n = s.len();
         let mut head_actor = vec![None; n];
         let mut cover: Vec<Option<usize>> = vec![None; n];
-        for (k, (h, a)) in coded.actors.iter().enumerate() {
+        for (k, dyad_coder::CodedActor { head: h, actor: a }) in coded.actors.iter().enumerate() {
             if *h < n {
                 head_actor[*h] = Some(k);
             }
             let width = |k: usize| {
-                let w = coded.actors[k].1.words;
+                let w = coded.actors[k].actor.words;
                 w.1.saturating_sub(w.0)
             };
             for slot in cover.iter_mut().take(a.words.1.min(n)).skip(a.words.0) {
@@ -408,7 +408,10 @@ impl<'a> View<'a> {
             }
         }
         let mut in_mention = vec![false; n];
-        for &(a, b, _) in &coded.mentions {
+        for &dyad_coder::Mention {
+            start: a, end: b, ..
+        } in &coded.mentions
+        {
             for m in in_mention.iter_mut().take(b.min(n)).skip(a) {
                 *m = true;
             }
@@ -429,8 +432,8 @@ impl<'a> View<'a> {
         for i in coded
             .events
             .iter()
-            .map(|e| e.trigger.0)
-            .chain(coded.suppressed.iter().map(|x| x.0))
+            .map(|e| e.trigger.word)
+            .chain(coded.suppressed.iter().map(|x| x.trigger))
         {
             if i < n {
                 trigger[i] = true;
@@ -453,7 +456,7 @@ impl<'a> View<'a> {
     fn actor(&self, k: usize) -> Option<usize> {
         let named = self.in_mention[k]
             || self.head_actor[k].is_some_and(|a| {
-                let a = &self.coded.actors[a].1;
+                let a = &self.coded.actors[a].actor;
                 a.antecedent.is_some() || a.resolved.is_some()
             });
         named
@@ -462,7 +465,7 @@ impl<'a> View<'a> {
     }
 
     fn code(&self, a: usize) -> &str {
-        &self.coded.actors[a].1.code
+        &self.coded.actors[a].actor.code
     }
 
     /// A place at word `k`: the recognizer's LOC that no dictionary phrase covers.
@@ -515,7 +518,7 @@ fn sentence_hits(
 ) {
     let repaired;
     let s = match &coded.repaired {
-        Some((head, rel)) => {
+        Some(dyad_coder::Repair { head, rel }) => {
             repaired = Sent {
                 head: head.clone(),
                 rel: rel.clone(),
@@ -545,7 +548,8 @@ fn sentence_hits(
     // Two parties that are one: the same code, or the same words.
     let distinct = |src: usize, p: &Party| match p {
         Party::Actor(a) => {
-            view.code(src) != view.code(*a) && coded.actors[src].1.words != coded.actors[*a].1.words
+            view.code(src) != view.code(*a)
+                && coded.actors[src].actor.words != coded.actors[*a].actor.words
         }
         Party::Place(_) => true,
     };
@@ -734,7 +738,12 @@ fn name_hits(
     let s = view.s;
     let n = s.len();
     let mut actor_mention = vec![false; n];
-    for &(a, b, f) in &view.coded.mentions {
+    for &dyad_coder::Mention {
+        start: a,
+        end: b,
+        found: f,
+    } in &view.coded.mentions
+    {
         if matches!(f, dyad_coder::Found::Actor(_)) {
             for m in actor_mention.iter_mut().take(b.min(n)).skip(a) {
                 *m = true;
