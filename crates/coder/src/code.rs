@@ -322,6 +322,7 @@ impl<'a> Coder<'a> {
         self.absorb_denials_and_topics(s, &mut events);
         self.capitals_attacked(&mut events);
         self.apply_modality(s, &mut events);
+        shared_targets(s, &mut events);
         self.document_targets(s, &np, ctx, &mut events);
         drop_redundant_intents(s, &mut events);
         self.drop_incomplete(&mut events);
@@ -2643,6 +2644,34 @@ fn prep_child(s: &Sent, h: usize, coded: &dyn Fn(usize) -> bool, rels: &[Rel]) -
 /// defeats the statistical tagger and parser.
 fn asserts(s: &Sent) -> bool {
     !(s.words.last().is_some_and(|w| w.form == "?") || s.own_parse && shouting(s))
+}
+
+/// "Scholz spoke to Putin and reiterated the demand for a ceasefire": a verb conjoined to
+/// another, with the same source and no target of its own, acts on the first verb's target.
+fn shared_targets(s: &Sent, events: &mut [Event]) {
+    for i in 0..events.len() {
+        let e = &events[i];
+        let t = e.trigger.word;
+        if e.target.is_some()
+            || e.code.starts_with(SPEECH_ROOT)
+            || s.rel[t] != Rel::Conj
+            || !s.words[t].is_verb()
+        {
+            continue;
+        }
+        let Some(h) = s.head_of(t) else {
+            continue;
+        };
+        let src = e.source.as_ref().map(|a| a.code.clone());
+        let shared = events.iter().find_map(|o| {
+            (o.trigger.word == h && o.source.as_ref().map(|a| a.code.clone()) == src)
+                .then(|| o.target.clone())
+                .flatten()
+        });
+        if let Some(t) = shared {
+            events[i].target = Some(t);
+        }
+    }
 }
 
 /// An intent verb whose complement was coded on its own adds nothing.
