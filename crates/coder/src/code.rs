@@ -1877,6 +1877,16 @@ impl NounPhrases {
                 if let Some((x, y)) = focus.pair() {
                     let rule = "the two parties of the title";
                     resolved = vec![(x.code.clone(), rule), (y.code.clone(), rule)];
+                } else if let Some((x, y)) = focus.counted_pair() {
+                    // "talks between the two presidents" in a story about two countries.
+                    let rule = "the two countries the story is about";
+                    resolved = vec![
+                        (format!("{x}{}", a.code), rule),
+                        (format!("{y}{}", a.code), rule),
+                    ];
+                } else {
+                    // Two parties the document does not name: no single country owns them.
+                    continue;
                 }
             } else if let Some(t) = focus.by_role(&phrase.join(" ")) {
                 resolved.push((t.code.clone(), "the title's actor of this role"));

@@ -208,6 +208,16 @@ impl Focus {
         }
     }
 
+    /// The two countries the text is about, when two stand out: each named at least twice
+    /// and more often than any third ("Ukraine's and Russia's foreign ministers met…").
+    pub fn counted_pair(&self) -> Option<(&str, &str)> {
+        let mut v: Vec<&(String, u32)> = self.countries.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let (a, b) = (v.first()?, v.get(1)?);
+        let third = v.get(2).map_or(0, |c| c.1);
+        (b.1 >= 2 && third < b.1).then_some((a.0.as_str(), b.0.as_str()))
+    }
+
     /// The two parties of a title that names exactly two countries ("Readout of President
     /// Biden's Meeting with President Zelenskyy of Ukraine"), issuer first.
     pub fn pair(&self) -> Option<(&TitleActor, &TitleActor)> {
