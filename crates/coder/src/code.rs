@@ -14,6 +14,7 @@ use dyad_core::{Date, Span};
 use crate::document::{country_of, Focus};
 use crate::lexicon::{CompiledPattern, Found, Item, Lexicon, Origin};
 use crate::sent::{Rel, Sent};
+use crate::words::{has, words, List, ModalKind};
 
 /// Options of the coder (PETRARCH's `<Config>` names where they exist).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,82 +181,7 @@ pub struct Context {
 
 /// Sentences after which an unnamed person is no antecedent any more.
 const COREF_WINDOW: usize = 3;
-const NEGATORS: &[&str] = &["not", "n't", "never", "no"];
-const PRONOUNS_PERSON: &[&str] = &["he", "she", "him", "her"];
-const LIGHT_VERBS: &[&str] = &[
-    "hold",
-    "launch",
-    "conduct",
-    "carry",
-    "impose",
-    "begin",
-    "stage",
-    "make",
-    "start",
-    "open",
-    "resume",
-    "continue",
-    "mount",
-    "announce",
-    "have",
-    "lead",
-    "host",
-    "order",
-    "issue",
-    "give",
-    "provide",
-    "send",
-    "deliver",
-    "express",
-    "reiterate",
-    "renew",
-    "repeat",
-    "step",
-    "escalate",
-    "intensify",
-    "reject",
-    "accept",
-    "welcome",
-    "sign",
-];
-const TARGET_PREPS: &[&str] = &[
-    "with", "to", "against", "on", "at", "into", "toward", "towards", "over", "for", "from",
-    "upon", "between", "among", "of", "by", "onto", "in",
-];
 const SPEECH_ROOT: &str = "01";
-/// Prepositions whose object is a place, a time or a channel rather than a party: not default
-/// targets in dyad's format ("said via Twitter", "met in Antalya").
-const LOCATIVE_PREPS: &[&str] = &[
-    "via",
-    "in",
-    "at",
-    "near",
-    "inside",
-    "outside",
-    "across",
-    "throughout",
-    "around",
-    "during",
-    "within",
-];
-/// Acts that two parties do together: with a compound subject and no partner they are coded
-/// between the members.
-const SYMMETRIC: &[&str] = &[
-    "meet",
-    "talk",
-    "negotiate",
-    "clash",
-    "fight",
-    "confer",
-    "consult",
-    "reconcile",
-    "spar",
-    "discuss",
-    "cooperate",
-    "collaborate",
-    "partner",
-    "speak",
-];
 
 /// The coder, borrowing a compiled lexicon.
 #[derive(Debug, Clone, Copy)]
@@ -539,7 +465,7 @@ impl<'a> Coder<'a> {
         }
         // "The ministers of X and Y met": a symmetric act of a compound subject with no
         // partner of its own is between the members, both ways.
-        let symmetric = SYMMETRIC.contains(&w.lemma.as_str());
+        let symmetric = has(List::Symmetric, &w.lemma);
         let mut pair_code: Option<&str> = None;
         // "The United States and Mexico agreed to…", "Japan and the Philippines
         // committed to…": a cooperative act of a compound subject with no other party is
@@ -722,11 +648,11 @@ impl<'a> Coder<'a> {
                 continue;
             }
             if let Some(kind) = modality(s, e.trigger.word) {
-                if let Some(code) = modal_code(&e.code, kind) {
+                if let Some(code) = words().modal_code(&e.code, kind) {
                     e.code = code;
                     e.rule = Some(match kind {
-                        Modality::Intent => "modality: a future or intended act is an intent (03)",
-                        Modality::Threat => {
+                        ModalKind::Intent => "modality: a future or intended act is an intent (03)",
+                        ModalKind::Threat => {
                             "modality: a future or threatened coercive act is a threat (13)"
                         }
                     });
@@ -1218,42 +1144,9 @@ fn is_tree(head: &[u32]) -> bool {
 
 const ROOT_U32: u32 = dyad_core::ROOT;
 
-/// How a trigger's act is qualified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Modality {
-    /// Future, planned, promised, offered.
-    Intent,
-    /// Threatened.
-    Threat,
-}
-
-const INTENT_VERBS: &[&str] = &[
-    "plan",
-    "intend",
-    "want",
-    "hope",
-    "aim",
-    "prepare",
-    "agree",
-    "promise",
-    "pledge",
-    "vow",
-    "offer",
-    "expect",
-    "seek",
-    "decide",
-    "propose",
-    "commit",
-    "undertake",
-    "wish",
-];
-const INTENT_ADJECTIVES: &[&str] = &[
-    "ready", "willing", "prepared", "eager", "open", "set", "poised",
-];
-
 /// The modality of the act at `t`: an auxiliary `will`/`shall`/`would`, or an open complement
 /// of an intent or threat verb ("plans to", "is ready to", "threatened to").
-fn modality(s: &Sent, t: usize) -> Option<Modality> {
+fn modality(s: &Sent, t: usize) -> Option<ModalKind> {
     let future = s.children(t).any(|c| {
         matches!(s.rel[c], Rel::Aux)
             && matches!(
@@ -1265,57 +1158,14 @@ fn modality(s: &Sent, t: usize) -> Option<Modality> {
         if let Some(h) = s.head_of(t) {
             let l = s.words[h].lemma.as_str();
             if l == "threaten" || l == "warn" {
-                return Some(Modality::Threat);
+                return Some(ModalKind::Threat);
             }
-            if INTENT_VERBS.contains(&l) || INTENT_ADJECTIVES.contains(&l) {
-                return Some(Modality::Intent);
+            if has(List::IntentVerb, l) || has(List::IntentAdjective, l) {
+                return Some(ModalKind::Intent);
             }
         }
     }
-    future.then_some(Modality::Intent)
-}
-
-/// The intent (03) or threat (13) code for an act, where CAMEO has one.
-fn modal_code(code: &str, kind: Modality) -> Option<String> {
-    let root = code.get(..2)?;
-    let c = match (root, kind) {
-        ("04", _) => "036",
-        ("05", Modality::Intent) => "032",
-        ("06", Modality::Intent) => "031",
-        ("07", Modality::Intent) => match code {
-            "071" => "0331",
-            "072" => "0332",
-            "073" => "0333",
-            "074" => "0334",
-            _ => "033",
-        },
-        ("08", Modality::Intent) => match code {
-            "081" => "0351",
-            "0841" | "084" => "0353",
-            "085" => "0354",
-            "087" | "0871" | "0872" | "0873" | "0874" => "0356",
-            _ => "035",
-        },
-        ("16", _) => match code {
-            "1621" | "1622" | "1623" | "162" => "1311",
-            "163" => "1312",
-            "161" | "164" | "166" => "1313",
-            _ => "131",
-        },
-        ("17", _) => "137",
-        ("18", _) | ("19", _) => match code {
-            "192" => "1382",
-            "191" => "1381",
-            "190" | "193" | "194" | "195" | "1951" | "1952" => "1384",
-            _ => "138",
-        },
-        ("20", _) => match code {
-            "204" | "2041" | "2042" => "1385",
-            _ => "1383",
-        },
-        _ => return None,
-    };
-    (c != code).then(|| c.to_string())
+    future.then_some(ModalKind::Intent)
 }
 
 /// Whether the act at `t` is only supposed: in a condition ("if Russia attacks Ukraine"), or
@@ -1345,21 +1195,6 @@ fn hypothetical(s: &Sent, t: usize) -> bool {
     }
     false
 }
-
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 /// The date a sentence states for the act at `t` when it lies before the story's year: a
 /// year (1900 or later) in the act's own phrase or its clause's modifiers ("removed the prime
@@ -1401,9 +1236,12 @@ fn stated_date(s: &Sent, t: usize, date: Date) -> Option<When> {
         if !reaches || s.rel[k] == Rel::Amod || s.rel[k] == Rel::Compound {
             return None;
         }
-        let month = k
-            .checked_sub(1)
-            .and_then(|m| MONTHS.iter().position(|n| s.words[m].lower == *n));
+        let month = k.checked_sub(1).and_then(|m| {
+            words()
+                .list(List::Month)
+                .iter()
+                .position(|n| s.words[m].lower == *n)
+        });
         let first = if month.is_some() { k - 1 } else { k };
         Some(When {
             span: Span::new(s.words[first].span.start, s.words[k].span.end),
@@ -1421,7 +1259,7 @@ fn is_negated(s: &Sent, t: usize) -> bool {
     for _ in 0..4 {
         let neg = s.children(k).any(|c| {
             matches!(s.rel[c], Rel::Advmod | Rel::Det | Rel::Other | Rel::Aux)
-                && NEGATORS.contains(&s.words[c].lower.as_str())
+                && has(List::Negator, &s.words[c].lower)
         });
         if neg {
             return true;
@@ -1702,80 +1540,6 @@ fn quoted(s: &Sent) -> Vec<bool> {
         .collect()
 }
 
-const FIRST_PLURAL: &[&str] = &["we", "us"];
-/// Role nouns that name a body, not a person: never "the minister" coreference.
-const COLLECTIVE: &[&str] = &[
-    "delegation",
-    "government",
-    "administration",
-    "ministry",
-    "embassy",
-    "office",
-    "council",
-    "cabinet",
-    "authority",
-    "authorities",
-    "department",
-    "agency",
-    "commission",
-    "committee",
-    "parliament",
-    "congress",
-    "senate",
-    "court",
-    "police",
-    "military",
-    "army",
-    "regime",
-    "presidency",
-    "team",
-    "party",
-    "opposition",
-    "media",
-    "press",
-];
-/// Head nouns that count what their `of` phrase names.
-const QUANTITIES: &[&str] = &[
-    "number",
-    "group",
-    "dozen",
-    "dozens",
-    "hundred",
-    "hundreds",
-    "thousand",
-    "thousands",
-    "million",
-    "millions",
-    "majority",
-    "minority",
-    "some",
-    "many",
-    "most",
-    "several",
-    "few",
-    "all",
-    "both",
-    "each",
-    "one",
-    "two",
-    "three",
-    "handful",
-    "team",
-    "coalition",
-    "crowd",
-];
-/// Plural nouns that name the parties of a bilateral text ("the participants", "both sides").
-const PAIR_NOUNS: &[&str] = &[
-    "participant",
-    "party",
-    "side",
-    "leader",
-    "country",
-    "nation",
-    "government",
-    "delegation",
-];
-
 impl NounPhrases {
     /// Resolves what only the document can: "we" of an official text is its issuer (every
     /// party of a joint statement); a bare role takes the title's actor of that role ("the
@@ -1791,7 +1555,7 @@ impl NounPhrases {
         // "A number of Senators", "dozens of protesters": a quantity of an actor is that
         // actor.
         for h in 0..s.len() {
-            if self.coded[h].is_some() || !QUANTITIES.contains(&s.words[h].lemma.as_str()) {
+            if self.coded[h].is_some() || !has(List::Quantity, &s.words[h].lemma) {
                 continue;
             }
             let of = s.children(h).find(|&k| {
@@ -1832,7 +1596,7 @@ impl NounPhrases {
                     .any(|c| matches!(s.words[c].lower.as_str(), "two" | "both" | "the"));
                 let pair_word = matches!(w.lower.as_str(), "two" | "both")
                     && matches!(s.rel[h], Rel::Subj | Rel::Obj | Rel::Conj)
-                    || w.xpos == "NNS" && PAIR_NOUNS.contains(&w.lemma.as_str()) && det_two;
+                    || w.xpos == "NNS" && has(List::PairNoun, &w.lemma) && det_two;
                 if pair_word && matches!(s.rel[h], Rel::Subj | Rel::SubjPass) {
                     if let Some((x, y)) = focus.pair() {
                         let rule = "the two parties of the title";
@@ -1847,7 +1611,7 @@ impl NounPhrases {
                         continue;
                     }
                 }
-                if w.xpos == "PRP" && FIRST_PLURAL.contains(&w.lower.as_str()) && !quoted[h] {
+                if w.xpos == "PRP" && has(List::FirstPlural, &w.lower) && !quoted[h] {
                     let rule = "first person plural: the document's issuer";
                     let members: Vec<String> = if focus.joint.is_empty() {
                         focus.issuer.iter().cloned().collect()
@@ -2139,7 +1903,7 @@ impl NounPhrases {
                 // "the minister": the last person named, when the role fits (singular only:
                 // "the leaders" are not one person).
                 let definite = w.xpos == "NN"
-                    && !COLLECTIVE.contains(&w.lemma.as_str())
+                    && !has(List::Collective, &w.lemma)
                     && s.children(h)
                         .any(|k| s.rel[k] == Rel::Det && s.words[k].lower == "the");
                 if let (true, Some(p)) = (definite, &ctx.last_person) {
@@ -2402,7 +2166,7 @@ fn resolve_pronoun(
     if !matches!(lower, "he" | "she" | "him" | "her" | "it" | "they" | "them") {
         return None;
     }
-    if PRONOUNS_PERSON.contains(&lower) {
+    if has(List::PersonPronoun, lower) {
         // An object pronoun in a clause whose subject is also a pronoun is the other person.
         let object =
             matches!(lower, "him" | "her") && !matches!(s.rel[h], Rel::Subj | Rel::SubjPass);
@@ -2421,7 +2185,7 @@ fn resolve_pronoun(
     }
     // Number agrees: "he" is no plural subject ("Multiple assailants attacked him after he
     // left"), "they" no single person.
-    let singular = PRONOUNS_PERSON.contains(&lower) || lower == "it";
+    let singular = has(List::PersonPronoun, lower) || lower == "it";
     (0..h).rev().find_map(|k| {
         let plural = matches!(s.words[k].xpos.as_str(), "NNS" | "NNPS");
         if matches!(s.rel[k], Rel::Subj | Rel::SubjPass) && plural != singular {
@@ -2477,7 +2241,7 @@ fn default_source(s: &Sent, t: usize, np: &NounPhrases, petrarch: bool) -> Optio
         }
     }
     if let Some(h) = s.head_of(t) {
-        let light = LIGHT_VERBS.contains(&s.words[h].lemma.as_str());
+        let light = has(List::LightVerb, &s.words[h].lemma);
         if light && matches!(s.rel[t], Rel::Obj | Rel::Xcomp) {
             return default_source(s, h, np, petrarch);
         }
@@ -2612,7 +2376,7 @@ fn default_target(
                 && (same_clause(s, k, t, petrarch) || in_used_complement(s, k, t, used))
                 && (!passive || prep != Some("by"))
                 // A place where something happens is not its target (dyad's format).
-                && (petrarch || !prep.is_some_and(|p| LOCATIVE_PREPS.contains(&p)))
+                && (petrarch || !prep.is_some_and(|p| has(List::LocativePrep, p)))
         });
         // A possessive inside a coded phrase: the phrase ("Gondor's government").
         return first.map(|k| match (s.rel[k], s.head_of(k)) {
@@ -2625,7 +2389,7 @@ fn default_target(
     }
     // A light verb's prepositional object: "held talks with X".
     if let Some(h) = s.head_of(t) {
-        if LIGHT_VERBS.contains(&s.words[h].lemma.as_str()) && s.rel[t] == Rel::Obj {
+        if has(List::LightVerb, &s.words[h].lemma) && s.rel[t] == Rel::Obj {
             return prep_child(s, h, &coded, &[Rel::Obl]);
         }
     }
@@ -2644,7 +2408,7 @@ fn prep_child(s: &Sent, h: usize, coded: &dyn Fn(usize) -> bool, rels: &[Rel]) -
         .filter(|&c| rels.contains(&s.rel[c]) && c > h)
         .find(|&c| {
             let prep = s.child(c, Rel::Case).map(|p| s.words[p].lower.as_str());
-            let ok = prep.is_none_or(|p| TARGET_PREPS.contains(&p) && p != "by");
+            let ok = prep.is_none_or(|p| has(List::TargetPrep, p) && p != "by");
             ok && coded(c)
         })
 }

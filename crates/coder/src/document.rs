@@ -7,6 +7,7 @@ use dyad_core::Date;
 
 use crate::lexicon::{Found, Lexicon, Origin};
 use crate::sent::Word;
+use crate::words::{words, List};
 
 /// An actor named in the title, with the role words written before it ("Vice President"
 /// Harris).
@@ -34,31 +35,6 @@ pub struct Focus {
     /// Countries named so far and how often (the title's count twice).
     countries: Vec<(String, u32)>,
 }
-
-/// Title openings of official texts: the first government actor of such a title issued it.
-const OFFICIAL_GENRES: &[&str] = &[
-    "statement",
-    "joint statement",
-    "readout",
-    "fact sheet",
-    "remarks",
-    "background press call",
-    "background briefing",
-    "press briefing",
-    "press call",
-    "proclamation",
-    "presidential message",
-    "message",
-    "letter",
-    "memorandum",
-    "executive order",
-    "report on",
-    "notice",
-    "press release",
-    "communique",
-    "communiqué",
-    "declaration",
-];
 
 /// The country (or region) that leads an actor code, if any.
 pub fn country_of(code: &str) -> Option<&str> {
@@ -123,7 +99,10 @@ impl Focus {
             .map(|w| w.lower.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let official = OFFICIAL_GENRES.iter().any(|g| lower.starts_with(g))
+        let official = words()
+            .list(List::OfficialGenre)
+            .iter()
+            .any(|g| lower.starts_with(g.as_str()))
             || title
                 .first()
                 .is_some_and(|w| w.form.chars().all(|c| !c.is_lowercase()))

@@ -32,6 +32,7 @@ pub mod document;
 pub mod lexicon;
 pub mod penn;
 pub mod sent;
+pub mod words;
 
 pub use code::{
     ActorRef, Coded, CodedActor, Coder, Config, Context, Discard, Event, Mention, Repair,

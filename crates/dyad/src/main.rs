@@ -709,10 +709,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     for d in &diagnostics {
                         println!("{d}");
                     }
+                    // The coder's word lists (dicts/coder.tsv), when the folder has them.
+                    let words = dir.join("coder.tsv");
+                    let words_error = std::fs::read_to_string(&words)
+                        .ok()
+                        .and_then(|t| dyad_coder::words::Words::parse(&t).err());
+                    if let Some(e) = &words_error {
+                        println!("{}: error: {e}", words.display());
+                    }
                     let errors = diagnostics
                         .iter()
                         .filter(|d| d.severity == dyad_dict::Severity::Error)
-                        .count();
+                        .count()
+                        + usize::from(words_error.is_some());
                     println!(
                         "dict check: {} problems ({errors} errors) in {} files",
                         diagnostics.len(),
