@@ -404,6 +404,11 @@ impl<'a> Coder<'a> {
             if is_noun && !p.nouns || supposed && p.nouns {
                 continue;
             }
+            // "the threat of Russian rockets": a weapon named by a noun is no act.
+            if is_noun && p.before.is_empty() && p.after.is_empty() && has(List::VerbOnly, &w.lemma)
+            {
+                continue;
+            }
             // A pattern whose words are not all in the sentence cannot match.
             let has_words = p.before.iter().chain(&p.after).all(|(item, _)| match item {
                 Item::Words(alts) => alts

@@ -36,11 +36,13 @@ pub enum List {
     Collective,
     /// Title openings of official texts.
     OfficialGenre,
+    /// Weapon words whose bare pattern is an act only as a verb ("shelled", not "shells").
+    VerbOnly,
 }
 
 impl List {
     /// Every list, with its name in the data file.
-    pub const ALL: [(List, &'static str); 14] = [
+    pub const ALL: [(List, &'static str); 15] = [
         (List::Negator, "negator"),
         (List::PersonPronoun, "person-pronoun"),
         (List::FirstPlural, "first-plural"),
@@ -55,6 +57,7 @@ impl List {
         (List::Quantity, "quantity"),
         (List::Collective, "collective"),
         (List::OfficialGenre, "official-genre"),
+        (List::VerbOnly, "verb-only"),
     ];
 }
 
