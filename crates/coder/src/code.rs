@@ -1629,12 +1629,15 @@ impl NounPhrases {
                 }
                 continue;
             }
+            let bare = self.coded[h]
+                .as_ref()
+                .is_some_and(|a| a.bare_role && crate::document::is_bare_role(&a.code));
+            if !bare {
+                continue;
+            }
             let Some(a) = self.coded[h].clone() else {
                 continue;
             };
-            if !a.bare_role || !crate::document::is_bare_role(&a.code) {
-                continue;
-            }
             let phrase: Vec<&str> = (lo..=hi)
                 .filter(|&k| s.rel[k] != Rel::Det)
                 .map(|k| s.words[k].lower.as_str())
@@ -2490,12 +2493,17 @@ fn drop_reported_statements(s: &Sent, events: &mut Vec<Event>) {
 
 /// One event per (source, code, target).
 fn dedupe(events: &mut Vec<Event>) {
-    let mut seen = std::collections::HashSet::new();
-    events.retain(|e| {
-        seen.insert((
-            e.source.as_ref().map(|a| a.code.clone()),
-            e.code.clone(),
-            e.target.as_ref().map(|a| a.code.clone()),
-        ))
-    });
+    fn key(e: &Event) -> (Option<&str>, &str, Option<&str>) {
+        (
+            e.source.as_ref().map(|a| a.code.as_str()),
+            e.code.as_str(),
+            e.target.as_ref().map(|a| a.code.as_str()),
+        )
+    }
+    let mut keep = vec![true; events.len()];
+    for i in 1..events.len() {
+        keep[i] = !(0..i).any(|j| keep[j] && key(&events[j]) == key(&events[i]));
+    }
+    let mut k = keep.iter();
+    events.retain(|_| *k.next().unwrap_or(&true));
 }

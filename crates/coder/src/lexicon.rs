@@ -159,19 +159,16 @@ fn slot_matches(s: &Slot, w: &Word) -> bool {
     if let Some(exact) = &s.exact {
         return w.form == *exact;
     }
-    let acronym = (2..=4).contains(&w.form.len()) && w.form.chars().all(|c| c.is_ascii_uppercase());
-    if s.lower_only && acronym {
-        return false;
-    }
-    if w.lower == s.word {
-        return true;
-    }
-    if !s.loose {
-        return false;
-    }
-    w.lemma == s.word
-        || w.lower.strip_suffix('s').is_some_and(|b| b == s.word)
-        || w.lower.strip_suffix("es").is_some_and(|b| b == s.word)
+    let matched = w.lower == s.word
+        || s.loose
+            && (w.lemma == s.word
+                || w.lower.strip_suffix('s').is_some_and(|b| b == s.word)
+                || w.lower.strip_suffix("es").is_some_and(|b| b == s.word));
+    // Checked only on a match: a capitalised acronym is another word than a lower-case one.
+    matched
+        && !(s.lower_only
+            && (2..=4).contains(&w.form.len())
+            && w.form.bytes().all(|c| c.is_ascii_uppercase()))
 }
 
 /// One item of a compiled pattern.

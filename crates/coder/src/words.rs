@@ -2,8 +2,9 @@
 //! binary. An analyst changes what counts as a light verb, a symmetric act or an intent verb
 //! there, without touching Rust.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
 
 /// A word list of the coder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -73,8 +74,9 @@ pub enum ModalKind {
 /// The parsed data file.
 #[derive(Debug, Clone, Default)]
 pub struct Words {
-    lists: HashMap<List, Vec<String>>,
-    sets: HashMap<List, HashSet<String>>,
+    /// Per list (indexed by `List as usize`), its entries in file order and as a set.
+    lists: Vec<Vec<String>>,
+    sets: Vec<FxHashSet<String>>,
     /// `(intent, threat, from, to)`: the rules of the modality table.
     modality: Vec<(bool, bool, String, String)>,
 }
@@ -91,14 +93,21 @@ pub fn words() -> &'static Words {
 }
 
 /// Whether `word` is in `list` of the embedded file.
+#[inline]
 pub fn has(list: List, word: &str) -> bool {
-    words().sets.get(&list).is_some_and(|s| s.contains(word))
+    words().sets[list as usize].contains(word)
 }
 
 impl Words {
     /// Parses the data file; an error names the line and what is wrong.
     pub fn parse(text: &str) -> Result<Words, String> {
-        let mut w = Words::default();
+        let n = List::ALL.len();
+        let mut w = Words {
+            lists: vec![Vec::new(); n],
+            sets: vec![FxHashSet::default(); n],
+            modality: Vec::new(),
+        };
+        let mut seen = vec![false; n];
         for (i, line) in text.lines().enumerate() {
             let t = line.trim();
             if t.is_empty() || t.starts_with('#') {
@@ -140,14 +149,12 @@ impl Words {
                 .map(|x| x.trim().to_lowercase())
                 .filter(|x| !x.is_empty())
                 .collect();
-            w.sets
-                .entry(list)
-                .or_default()
-                .extend(entries.iter().cloned());
-            w.lists.entry(list).or_default().extend(entries);
+            seen[list as usize] = true;
+            w.sets[list as usize].extend(entries.iter().cloned());
+            w.lists[list as usize].extend(entries);
         }
         for (list, name) in List::ALL {
-            if !w.sets.contains_key(&list) {
+            if !seen[list as usize] {
                 return Err(format!("list `{name}` is missing"));
             }
         }
@@ -156,7 +163,7 @@ impl Words {
 
     /// The entries of `list`, in file order.
     pub fn list(&self, list: List) -> &[String] {
-        self.lists.get(&list).map_or(&[], Vec::as_slice)
+        &self.lists[list as usize]
     }
 
     /// The intent or threat code for an act, where the table has one: the rule for the exact
