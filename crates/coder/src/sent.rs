@@ -317,16 +317,35 @@ impl Sent {
     /// any depth (a noun phrase stops at a coordination however deep it is attached).
     pub fn extent_deep(&self, i: usize, skip: &dyn Fn(Rel) -> bool) -> (usize, usize) {
         let (mut lo, mut hi) = (i, i);
-        let mut stack = vec![i];
+        // A stack on the stack: noun phrases are small, and this runs for every phrase head.
+        let mut small = [0usize; 32];
+        let mut len = 1;
+        small[0] = i;
+        let mut spill: Vec<usize> = Vec::new();
         let mut steps = 0;
-        while let Some(x) = stack.pop() {
+        loop {
+            let x = if let Some(x) = spill.pop() {
+                x
+            } else if len > 0 {
+                len -= 1;
+                small[len]
+            } else {
+                break;
+            };
             steps += 1;
             if steps > self.len() {
                 break;
             }
             lo = lo.min(x);
             hi = hi.max(x);
-            stack.extend(self.children(x).filter(|&c| !skip(self.rel[c])));
+            for c in self.children(x).filter(|&c| !skip(self.rel[c])) {
+                if len < small.len() && spill.is_empty() {
+                    small[len] = c;
+                    len += 1;
+                } else {
+                    spill.push(c);
+                }
+            }
         }
         (lo, hi)
     }
