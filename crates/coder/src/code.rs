@@ -540,24 +540,11 @@ impl<'a> Coder<'a> {
                         continue;
                     }
                 }
-                events.push(Event {
-                    source: src.clone(),
-                    target: tgt.clone(),
-                    code: pair_code.map_or_else(|| p.code.clone(), str::to_string),
-                    trigger: Trigger {
-                        word: t,
-                        span: w.span,
-                    },
-                    negated,
-                    pattern: Some(pid),
-                    rule: None,
-                    when: None,
-                });
-                if let (Some(pair), Some(_), Some(_)) = (&p.pair, src, tgt) {
-                    events.push(Event {
-                        source: tgt.clone(),
-                        target: src.clone(),
-                        code: pair.clone(),
+                let event =
+                    |source: &Option<ActorRef>, target: &Option<ActorRef>, code: String| Event {
+                        source: source.clone(),
+                        target: target.clone(),
+                        code,
                         trigger: Trigger {
                             word: t,
                             span: w.span,
@@ -566,7 +553,15 @@ impl<'a> Coder<'a> {
                         pattern: Some(pid),
                         rule: None,
                         when: None,
-                    });
+                    };
+                events.push(event(
+                    src,
+                    tgt,
+                    pair_code.map_or_else(|| p.code.clone(), str::to_string),
+                ));
+                // A paired TABARI code: the reverse event ("X hosted Y": Y visited X).
+                if let (Some(pair), Some(_), Some(_)) = (&p.pair, src, tgt) {
+                    events.push(event(tgt, src, pair.clone()));
                 }
             }
         }
