@@ -213,10 +213,12 @@ impl<'a> Coder<'a> {
             ctx.last_person = None;
             ctx.other_person = None;
         }
-        if self.discarded(s, ctx, &mut out) {
+        // Which words may start a phrase: one look-up per word serves discards and phrases.
+        let starts: Vec<bool> = s.words.iter().map(|w| self.lex.may_start(w)).collect();
+        if self.discarded(s, &starts, ctx, &mut out) {
             return out;
         }
-        out.mentions = self.phrases(s);
+        out.mentions = self.phrases(s, &starts);
         if !asserts(s) {
             return out;
         }
@@ -264,8 +266,8 @@ impl<'a> Coder<'a> {
     }
 
     /// Discards: a discard phrase ends coding of the sentence, or of the story.
-    fn discarded(&self, s: &Sent, ctx: &mut Context, out: &mut Coded) -> bool {
-        for i in 0..s.len() {
+    fn discarded(&self, s: &Sent, starts: &[bool], ctx: &mut Context, out: &mut Coded) -> bool {
+        for (i, _) in starts.iter().enumerate().filter(|(_, &may)| may) {
             if let Some((_, d)) = self.lex.discard_at(&s.words, i) {
                 let story = self.lex.discards[d as usize].0;
                 out.discard = Some(Discard { entry: d, story });
@@ -279,10 +281,14 @@ impl<'a> Coder<'a> {
     }
 
     /// Actor and agent phrases, longest first, left to right: `(first word, end, what)`.
-    fn phrases(&self, s: &Sent) -> Vec<Mention> {
+    fn phrases(&self, s: &Sent, starts: &[bool]) -> Vec<Mention> {
         let mut mentions = Vec::new();
         let mut i = 0;
         while i < s.len() {
+            if !starts[i] {
+                i += 1;
+                continue;
+            }
             match self.lex.find(&s.words, i) {
                 Some((len, f)) => {
                     mentions.push(Mention {

@@ -431,7 +431,7 @@ impl Lexicon {
     }
 
     /// Whether some phrase may start at this word (by form or lemma).
-    fn may_start(&self, w: &Word) -> bool {
+    pub fn may_start(&self, w: &Word) -> bool {
         self.starts.contains(w.lower.as_str())
             || w.lemma != w.lower && self.starts.contains(w.lemma.as_str())
     }
