@@ -251,6 +251,8 @@ impl<'a> Coder<'a> {
         self.capitals_attacked(&mut events);
         self.apply_modality(s, &mut events);
         shared_targets(s, &mut events);
+        participle_targets(s, &np, &mut events);
+        hosted_meetings(s, &np, &mut events);
         self.document_targets(s, &np, ctx, &mut events);
         drop_redundant_intents(s, &mut events);
         self.drop_incomplete(&mut events);
@@ -676,6 +678,12 @@ impl<'a> Coder<'a> {
                 && !matches!((&e.source, &e.target), (Some(a), Some(b)) if a.code == b.code)
                 && !matches!((&e.source, &e.target), (Some(a), Some(b))
                     if b.code.len() == 3 && country_of(&a.code) == Some(b.code.as_str()))
+                // "Azerbaijan is open to talks between the two presidents": the pair's member
+                // of the source's own country is no target.
+                && !matches!((&e.source, &e.target), (Some(a), Some(b))
+                    if b.resolved.is_some_and(|r| r.starts_with("the two"))
+                        && country_of(&a.code).is_some()
+                        && country_of(&a.code) == country_of(&b.code))
         });
     }
 
@@ -1643,8 +1651,13 @@ impl NounPhrases {
                 .filter(|&k| s.rel[k] != Rel::Det)
                 .map(|k| s.words[k].lower.as_str())
                 .collect();
+            // "the leaders" of a bilateral story are its two parties; "the three leaders" are
+            // not.
+            let counted = (lo..=hi).any(|k| s.words[k].xpos == "CD");
             let two = phrase.first().is_some_and(|f| matches!(*f, "two" | "both"))
-                || matches!(w.lemma.as_str(), "leader" | "side") && a.code == "GOV";
+                || matches!(w.lemma.as_str(), "leader" | "side")
+                    && a.code == "GOV"
+                    && !counted;
             let mut resolved: Vec<(String, &'static str)> = Vec::new();
             if two && w.xpos == "NNS" {
                 if let Some((x, y)) = focus.pair() {
@@ -2212,7 +2225,7 @@ fn resolve_pronoun(
 fn default_source(s: &Sent, t: usize, np: &NounPhrases, petrarch: bool) -> Option<usize> {
     let w = &s.words[t];
     // "hostages held by Hamas": a participle modifying a noun acts through its `by` agent.
-    if reduced_relative(s, t) {
+    if reduced_relative(s, t) || passive_participle(s, t) {
         return by_agent(s, t);
     }
     if w.is_verb() {
@@ -2272,6 +2285,21 @@ fn reduced_relative(s: &Sent, t: usize) -> bool {
         && !s
             .children(t)
             .any(|c| matches!(s.rel[c], Rel::Subj | Rel::SubjPass | Rel::Aux))
+}
+
+/// A past participle with a `by` phrase and no subject or auxiliary of its own, read as a
+/// second predicate ("Ukraine mounts a defence, backed by the US"): a passive whose patient
+/// is its clause's subject.
+fn passive_participle(s: &Sent, t: usize) -> bool {
+    s.words[t].xpos == "VBN"
+        && matches!(s.rel[t], Rel::Conj | Rel::Advcl)
+        && !s.children(t).any(|c| {
+            matches!(
+                s.rel[c],
+                Rel::Subj | Rel::SubjPass | Rel::Aux | Rel::AuxPass
+            )
+        })
+        && by_agent(s, t).is_some()
 }
 
 /// A finite verb the parser left without a subject ("In April, Japan and Peru announced…"
@@ -2367,6 +2395,12 @@ fn default_target(
             return Some(h);
         }
     }
+    if passive_participle(s, t) {
+        return s
+            .head_of(t)
+            .and_then(|h| s.child(h, Rel::Subj))
+            .filter(|&k| coded(k));
+    }
     if w.is_verb() {
         if let Some(sp) = s.child(t, Rel::SubjPass) {
             if coded(sp) && (!petrarch || by_agent(s, t).is_some()) {
@@ -2457,9 +2491,129 @@ fn shared_targets(s: &Sent, events: &mut [Event]) {
     }
 }
 
-/// An intent verb whose complement was coded on its own adds nothing.
+/// "Ukraine mounts a defence, backed by flows of weapons from the US": an act named in the
+/// `by` phrase of a passive participle, with no target of its own, acts on what the participle
+/// describes: the noun it modifies when that names an actor, else the subject whose object
+/// that noun is; for an adverbial participle, the subject of its clause.
+fn participle_targets(s: &Sent, np: &NounPhrases, events: &mut [Event]) {
+    for e in events.iter_mut() {
+        let t = e.trigger.word;
+        if e.target.is_some() || s.words[t].is_verb() || !matches!(s.rel[t], Rel::Obl | Rel::Nmod)
+        {
+            continue;
+        }
+        let Some(v) = s.head_of(t) else { continue };
+        if s.words[v].xpos != "VBN" || by_agent(s, v) != Some(t) {
+            continue;
+        }
+        let coded = |k: usize| np.coded[k].is_some().then_some(k);
+        let subject_of = |k: usize| s.head_of(k).and_then(|h| s.child(h, Rel::Subj));
+        let patient = match (s.rel[v], s.head_of(v)) {
+            (Rel::Acl, Some(n)) => coded(n).or_else(|| {
+                matches!(s.rel[n], Rel::Obj)
+                    .then(|| subject_of(n))
+                    .flatten()
+                    .and_then(coded)
+            }),
+            // "…, backed by …" read as a second predicate without a subject of its own.
+            (Rel::Advcl | Rel::Conj, Some(_)) if s.child(v, Rel::Subj).is_none() => {
+                subject_of(v).and_then(coded)
+            }
+            _ => s.child(v, Rel::SubjPass).and_then(coded),
+        };
+        let Some(mut a) = patient.and_then(|k| np.coded[k].clone()) else {
+            continue;
+        };
+        if e.source.as_ref().is_some_and(|src| src.code == a.code) {
+            continue;
+        }
+        a.resolved = Some("what the participle of its `by` phrase describes");
+        e.target = Some(a);
+    }
+}
+
+/// "Hosted by Cavusoglu, this was the meeting between Ukraine and Russia", "Qatar hosted talks
+/// between Israel and Hamas": the host of a meeting of two parties hosts each of them (043).
+fn hosted_meetings(s: &Sent, np: &NounPhrases, events: &mut Vec<Event>) {
+    let mut added = Vec::new();
+    for k in (0..s.len()).filter(|&k| s.words[k].is_verb() && s.words[k].lemma == "host") {
+        let host = match by_agent(s, k) {
+            Some(a) => Some(a),
+            None if s.words[k].xpos == "VBN" => None,
+            None => s.child(k, Rel::Subj),
+        };
+        let Some(host) = host.and_then(|h| np.coded[h].clone()) else {
+            continue;
+        };
+        // "Hosted by Qatar, the talks … lasted": a fronted participle describes its clause's
+        // subject.
+        let described = (s.words[k].xpos == "VBN" && s.rel[k] == Rel::Advcl)
+            .then(|| s.head_of(k).and_then(|h| s.child(h, Rel::Subj)))
+            .flatten();
+        // The hosts: every source of the host verb's own events ("Trump and Anwar hosted…").
+        let own = |e: &&Event| e.trigger.word == k && e.code == "043";
+        let hosts: Vec<&str> = events
+            .iter()
+            .filter(own)
+            .filter_map(|e| e.source.as_ref().map(|a| a.code.as_str()))
+            .chain([host.code.as_str()])
+            .collect();
+        let mut guests: Vec<&ActorRef> = Vec::new();
+        for e in events.iter().filter(|e| {
+            let m = e.trigger.word;
+            e.code.starts_with("04")
+                && !own(e)
+                && (s.dominated_by(m, k) || s.dominated_by(k, m) || described == Some(m))
+        }) {
+            for a in [&e.source, &e.target].into_iter().flatten() {
+                if !hosts.contains(&a.code.as_str()) && !guests.iter().any(|g| g.code == a.code) {
+                    guests.push(a);
+                }
+            }
+        }
+        if guests.len() < 2 {
+            continue;
+        }
+        for g in guests {
+            added.push(Event {
+                source: Some(host.clone()),
+                target: Some(g.clone()),
+                code: "043".to_string(),
+                trigger: Trigger {
+                    word: k,
+                    span: s.words[k].span,
+                },
+                negated: false,
+                pattern: None,
+                rule: Some("host of a meeting between two parties"),
+                when: None,
+            });
+        }
+    }
+    if !added.is_empty() {
+        let hosts: Vec<usize> = added.iter().map(|e| e.trigger.word).collect();
+        // The host's own pattern event without a guest is replaced.
+        events.retain(|e| !(hosts.contains(&e.trigger.word) && e.target.is_none()));
+        events.extend(added);
+        events.sort_by_key(|e| e.trigger.word);
+    }
+}
+
+/// An intent verb whose complement was coded on its own adds nothing; an act a party refuses
+/// ("refused to hold talks": 12) did not happen.
 fn drop_redundant_intents(s: &Sent, events: &mut Vec<Event>) {
     let complement_triggers: Vec<usize> = events.iter().map(|e| e.trigger.word).collect();
+    let refusals: Vec<usize> = events
+        .iter()
+        .filter(|e| e.code.starts_with("12") && !e.negated)
+        .map(|e| e.trigger.word)
+        .collect();
+    events.retain(|e| {
+        let t = e.trigger.word;
+        !(s.rel[t] == Rel::Xcomp
+            && !e.code.starts_with("12")
+            && s.head_of(t).is_some_and(|h| refusals.contains(&h)))
+    });
     events.retain(|e| {
         let generic = e.code.len() == 3 && (e.code.starts_with("03") || e.code.starts_with("13"));
         !(generic
@@ -2493,7 +2647,7 @@ fn drop_reported_statements(s: &Sent, events: &mut Vec<Event>) {
 }
 
 /// One event per (source, code, target).
-fn dedupe(events: &mut Vec<Event>) {
+pub(crate) fn dedupe(events: &mut Vec<Event>) {
     fn key(e: &Event) -> (Option<&str>, &str, Option<&str>) {
         (
             e.source.as_ref().map(|a| a.code.as_str()),

@@ -29,6 +29,7 @@
 
 pub mod code;
 pub mod document;
+mod finish;
 pub mod lexicon;
 pub mod penn;
 pub mod sent;

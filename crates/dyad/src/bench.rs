@@ -394,10 +394,10 @@ pub fn run(
         let mut events = 0usize;
         for doc in &segmented {
             let mut ctx = dyad_coder::Context::default();
-            for s in 0..doc.sentences.len() {
-                let sent = dyad_coder::Sent::from_doc(doc, s);
-                events += coder.code(&sent, date, &mut ctx).events.len();
-            }
+            let sents: Vec<dyad_coder::Sent> = (0..doc.sentences.len())
+                .map(|s| dyad_coder::Sent::from_doc(doc, s))
+                .collect();
+            events += code_document(&coder, &sents, date, &mut ctx);
         }
         events
     })?;
@@ -418,9 +418,7 @@ pub fn run(
         let mut events = 0usize;
         for doc in &views {
             let mut ctx = dyad_coder::Context::default();
-            for sent in doc {
-                events += coder.code(sent, date, &mut ctx).events.len();
-            }
+            events += code_document(&coder, doc, date, &mut ctx);
         }
         events
     })?;
@@ -446,9 +444,7 @@ pub fn run(
                 .par_iter()
                 .map(|doc| {
                     let mut ctx = dyad_coder::Context::default();
-                    doc.iter()
-                        .map(|sent| coder.code(sent, date, &mut ctx).events.len())
-                        .sum::<usize>()
+                    code_document(&coder, doc, date, &mut ctx)
                 })
                 .sum::<usize>()
         })
@@ -499,4 +495,19 @@ pub fn run(
         docs.len() as f64 / t.as_secs_f64()
     )?;
     Ok(report)
+}
+
+/// Codes one document's sentences and finishes it, as `dyad code` does; returns its events.
+fn code_document(
+    coder: &dyad_coder::Coder<'_>,
+    sents: &[dyad_coder::Sent],
+    date: dyad_core::Date,
+    ctx: &mut dyad_coder::Context,
+) -> usize {
+    let mut coded: Vec<dyad_coder::Coded> =
+        sents.iter().map(|s| coder.code(s, date, ctx)).collect();
+    let mut whole: Vec<(&dyad_coder::Sent, &mut dyad_coder::Coded)> =
+        sents.iter().zip(coded.iter_mut()).collect();
+    coder.finish(&mut whole);
+    coded.iter().map(|c| c.events.len()).sum()
 }

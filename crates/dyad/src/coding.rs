@@ -130,6 +130,9 @@ pub fn code_doc(
             coded,
         });
     }
+    let mut whole: Vec<(&Sent, &mut Coded)> =
+        out.iter_mut().map(|c| (&c.sent, &mut c.coded)).collect();
+    coder.finish(&mut whole);
     Ok(out)
 }
 
