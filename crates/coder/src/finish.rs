@@ -3,7 +3,7 @@
 //! sentence names no target ("Russia indicated it will continue attacks") is aimed at the other
 //! side, and "talks between the two presidents" are talks with it.
 
-use crate::code::{dedupe, ActorRef, Coded, Coder, Event};
+use crate::code::{dedupe, ActorRef, Coder, Event};
 use crate::document::{country_of, is_bare_role};
 use crate::sent::{Rel, Sent};
 
@@ -16,23 +16,24 @@ const MIN_CONFLICT_WEIGHT: u32 = 3;
 const OTHER_SIDE: &str = "the other side of the document's conflict";
 
 impl Coder<'_> {
-    /// Passes over the whole document, after [`Coder::code`] has coded each sentence (in
-    /// order, with its sentence view): targets from the document's two sides of a conflict.
-    pub fn finish(&self, doc: &mut [(&Sent, &mut Coded)]) {
-        let Some(sides) = conflict_sides(doc.iter().flat_map(|(_, c)| c.events.iter())) else {
+    /// Passes over the whole document, after [`Coder::code`] has coded each sentence: every
+    /// sentence view in order with the events coded from it. Fills targets from the
+    /// document's two sides of a conflict.
+    pub fn finish(&self, doc: &mut [(&Sent, &mut Vec<Event>)]) {
+        let Some(sides) = conflict_sides(doc.iter().flat_map(|(_, events)| events.iter())) else {
             return;
         };
-        for (s, coded) in doc.iter_mut() {
+        for (s, events) in doc.iter_mut() {
             let mut added: Vec<Event> = Vec::new();
-            for e in coded.events.iter_mut() {
+            for e in events.iter_mut() {
                 other_side_target(s, e, &sides, &mut added);
             }
-            if added.is_empty() && !coded.events.iter().any(|e| is_filled(e)) {
+            if added.is_empty() && !events.iter().any(is_filled) {
                 continue;
             }
-            coded.events.extend(added);
-            coded.events.sort_by_key(|e| e.trigger.word);
-            dedupe(&mut coded.events);
+            events.extend(added);
+            events.sort_by_key(|e| e.trigger.word);
+            dedupe(events);
         }
     }
 }

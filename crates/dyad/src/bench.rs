@@ -504,10 +504,12 @@ fn code_document(
     date: dyad_core::Date,
     ctx: &mut dyad_coder::Context,
 ) -> usize {
-    let mut coded: Vec<dyad_coder::Coded> =
-        sents.iter().map(|s| coder.code(s, date, ctx)).collect();
-    let mut whole: Vec<(&dyad_coder::Sent, &mut dyad_coder::Coded)> =
-        sents.iter().zip(coded.iter_mut()).collect();
+    let mut events: Vec<Vec<dyad_coder::Event>> = sents
+        .iter()
+        .map(|s| coder.code(s, date, ctx).events)
+        .collect();
+    let mut whole: Vec<(&dyad_coder::Sent, &mut Vec<dyad_coder::Event>)> =
+        sents.iter().zip(events.iter_mut()).collect();
     coder.finish(&mut whole);
-    coded.iter().map(|c| c.events.len()).sum()
+    events.iter().map(Vec::len).sum()
 }

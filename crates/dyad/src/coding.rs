@@ -130,8 +130,10 @@ pub fn code_doc(
             coded,
         });
     }
-    let mut whole: Vec<(&Sent, &mut Coded)> =
-        out.iter_mut().map(|c| (&c.sent, &mut c.coded)).collect();
+    let mut whole: Vec<(&Sent, &mut Vec<Event>)> = out
+        .iter_mut()
+        .map(|c| (&c.sent, &mut c.coded.events))
+        .collect();
     coder.finish(&mut whole);
     Ok(out)
 }
