@@ -1655,9 +1655,7 @@ impl NounPhrases {
             // not.
             let counted = (lo..=hi).any(|k| s.words[k].xpos == "CD");
             let two = phrase.first().is_some_and(|f| matches!(*f, "two" | "both"))
-                || matches!(w.lemma.as_str(), "leader" | "side")
-                    && a.code == "GOV"
-                    && !counted;
+                || matches!(w.lemma.as_str(), "leader" | "side") && a.code == "GOV" && !counted;
             let mut resolved: Vec<(String, &'static str)> = Vec::new();
             if two && w.xpos == "NNS" {
                 if let Some((x, y)) = focus.pair() {
@@ -2498,8 +2496,7 @@ fn shared_targets(s: &Sent, events: &mut [Event]) {
 fn participle_targets(s: &Sent, np: &NounPhrases, events: &mut [Event]) {
     for e in events.iter_mut() {
         let t = e.trigger.word;
-        if e.target.is_some() || s.words[t].is_verb() || !matches!(s.rel[t], Rel::Obl | Rel::Nmod)
-        {
+        if e.target.is_some() || s.words[t].is_verb() || !matches!(s.rel[t], Rel::Obl | Rel::Nmod) {
             continue;
         }
         let Some(v) = s.head_of(t) else { continue };

@@ -39,7 +39,9 @@ impl Coder<'_> {
 }
 
 fn is_filled(e: &Event) -> bool {
-    e.target.as_ref().is_some_and(|t| t.resolved == Some(OTHER_SIDE))
+    e.target
+        .as_ref()
+        .is_some_and(|t| t.resolved == Some(OTHER_SIDE))
 }
 
 /// Whether an event code is conflictual: roots 10 (demand) to 20 (mass violence).
@@ -81,7 +83,7 @@ fn conflict_sides<'e>(events: impl Iterator<Item = &'e Event>) -> Option<[String
             None => counts.push((key, w, force)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     let (top, n, force) = counts.first()?;
     let runner_up = counts.get(1).map_or(0, |c| c.1);
     (*force && *n >= MIN_CONFLICT_WEIGHT && *n > runner_up).then(|| top.map(str::to_string))

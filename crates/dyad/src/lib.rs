@@ -27,6 +27,7 @@ pub mod bench;
 pub mod coding;
 pub mod eval;
 pub mod eval_events;
+pub mod geo;
 pub mod mine;
 pub mod models;
 pub mod nlp;

@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         what: DictCommand,
     },
+    /// Build or query the gazetteer (places, first-level divisions, countries, regions).
+    Gazetteer {
+        #[command(subcommand)]
+        what: dyad::geo::GazetteerCommand,
+    },
     /// Code events: one JSON object per event (source, CAMEO code, target, provenance).
     Code {
         /// Files, directories (read recursively) or `-` for standard input.
@@ -186,6 +191,9 @@ enum EvalCommand {
         #[command(flatten)]
         coding: CodingArgs,
     },
+    /// Places of a gold set (`../shared/eval/geo-lgl-dev.jsonl`): resolution with the gold
+    /// mentions given, `geo: acc@161=… exact=… n=…`, then end to end, `geo-end-to-end: …`.
+    Geo(dyad::geo::EvalArgs),
     /// Named entities (PER, ORG, LOC), exact spans, micro average; ends with `ner: P=… R=… F1=…`.
     Ner {
         /// Gold IOB2 file, one token per line (`word<TAB>tag`, or UNER-EWT's columns).
@@ -601,6 +609,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     println!("cases: {}/{}", r.passed, r.total);
                 }
+                EvalCommand::Geo(args) => {
+                    dyad::geo::eval_cli(&args)?;
+                }
                 EvalCommand::Events {
                     gold,
                     errors,
@@ -691,6 +702,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
         },
+        Command::Gazetteer { what } => dyad::geo::gazetteer_cli(&what),
         Command::Dict { what } => {
             let dir = match &what {
                 DictCommand::Check { dir } | DictCommand::Stats { dir } => dir,

