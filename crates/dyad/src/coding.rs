@@ -258,6 +258,23 @@ pub fn code_events(
     }
 }
 
+/// The `dyad code` record of one event: [`event_json`] with the place where it happened
+/// (`places`: the document's resolved place names, [`crate::geo::places`]).
+pub fn event_record(
+    doc: &Doc,
+    lex: &Lexicon,
+    s: &SentenceCoding,
+    e: &Event,
+    date: Date,
+    places: &[crate::geo::PlaceMention],
+) -> Value {
+    let mut v = event_json(doc, lex, s, e, date);
+    v["place"] = crate::geo::event_place(places, s, e).map_or(Value::Null, |(p, rule)| {
+        crate::geo::place_json(doc, p, rule)
+    });
+    v
+}
+
 /// Appends the `dyad code` JSONL records of one document: one line per event, or one error
 /// record (`no-date`, `bad-parse`).
 pub fn write_events_jsonl(
@@ -279,9 +296,10 @@ pub fn write_events_jsonl(
         )),
         DocEvents::BadParse(msg) => line(&error("bad-parse", msg)),
         DocEvents::Coded { date, codings } => {
+            let places = crate::geo::places(doc);
             for sc in codings {
                 for e in &sc.coded.events {
-                    line(&event_json(doc, lex, sc, e, *date))?;
+                    line(&event_record(doc, lex, sc, e, *date, &places))?;
                 }
             }
             Ok(())

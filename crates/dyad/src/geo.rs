@@ -96,6 +96,7 @@ pub fn gazetteer_cli(cmd: &GazetteerCommand) -> anyhow::Result<ExitCode> {
                     span: (a, b),
                     text: &text[a..b],
                     demonym: false,
+                    certain: true,
                 })
                 .collect();
             let resolved = dyad_geo::resolve(gaz, &text, &mentions);
@@ -143,6 +144,23 @@ fn describe(gaz: &Gazetteer, r: Option<&Resolved>) -> String {
     }
 }
 
+/// Last words that make a name a place's even when the gazetteer lacks it ("Hall County").
+const PLACE_WORDS: &[&str] = &[
+    "County",
+    "Parish",
+    "Township",
+    "District",
+    "Province",
+    "Region",
+    "Oblast",
+    "Governorate",
+    "Prefecture",
+    "Municipality",
+    "Borough",
+    "Village",
+    "Valley",
+];
+
 /// A resolved place mention of a document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlaceMention {
@@ -167,23 +185,47 @@ pub fn places(doc: &Doc) -> Vec<PlaceMention> {
                 && (p.kind == dyad_geo::Kind::Country || p.feature == "PPLC")
         })
     };
-    let mentions: Vec<Mention<'_>> = doc
-        .entities
-        .iter()
-        .filter(|e| {
-            matches!(e.label, "LOC" | "NAT")
-                || (e.label == "ORG" || e.label == "PER" && e.tokens.len() == 1)
-                    && text.get(e.span.range()).is_some_and(names_state)
-        })
-        .filter_map(|e| {
-            let r = e.span.range();
-            Some(Mention {
-                span: (r.start, r.end),
-                text: text.get(r)?,
-                demonym: e.label == "NAT",
-            })
-        })
-        .collect();
+    let mut mentions: Vec<Mention<'_>> = Vec::new();
+    for e in doc.entities.iter().filter(|e| {
+        matches!(e.label, "LOC" | "NAT")
+            || (e.label == "ORG" || e.label == "PER" && e.tokens.len() == 1)
+                && text.get(e.span.range()).is_some_and(names_state)
+    }) {
+        let r = e.span.range();
+        let Some(name) = text.get(r.clone()) else {
+            continue;
+        };
+        // "Antalya, Turkey" is two names, the second containing the first.
+        let mut start = r.start;
+        for part in name.split(',') {
+            let lead = part.len() - part.trim_start().len();
+            let mut part_text = part.trim();
+            let mut a = start + lead;
+            // "New York" found as "York": a capitalised word before it that makes a known name.
+            if let Some(prev) = text[..a].strip_suffix(' ').and_then(|t| {
+                let w = t.rsplit(|c: char| c.is_whitespace()).next()?;
+                (w.chars().next()?.is_uppercase() && w.chars().all(char::is_alphabetic))
+                    .then_some(w)
+            }) {
+                let longer = &text[a - 1 - prev.len()..a + part_text.len()];
+                if !gaz.lookup(longer).is_empty() {
+                    a -= 1 + prev.len();
+                    part_text = longer;
+                }
+            }
+            if !part_text.is_empty() {
+                mentions.push(Mention {
+                    span: (a, a + part_text.len()),
+                    text: part_text,
+                    demonym: e.label == "NAT",
+                    certain: PLACE_WORDS
+                        .iter()
+                        .any(|w| part_text.ends_with(&format!(" {w}"))),
+                });
+            }
+            start += part.len() + 1;
+        }
+    }
     let resolved = dyad_geo::resolve(gaz, text, &mentions);
     mentions
         .iter()
@@ -349,6 +391,7 @@ fn score_article(
             span: p.span,
             text: &a.text[p.span.0..p.span.1],
             demonym: false,
+            certain: true,
         })
         .collect();
     let resolved = dyad_geo::resolve(gaz, &a.text, &mentions);
@@ -394,4 +437,145 @@ fn score_article(
         }
     }
     (s, report)
+}
+
+/// Prepositions whose object is where an act happens.
+const LOCATIVE: &[&str] = &[
+    "in",
+    "at",
+    "near",
+    "outside",
+    "inside",
+    "across",
+    "around",
+    "throughout",
+];
+
+/// Where an event happened (GDELT's ActionGeo): a place named in a locative phrase of the
+/// trigger's clause ("met … in Antalya"; the most specific, then the nearest); else a place the
+/// sentence names outside its actor phrases, nearest to the trigger; else none. Demonyms and
+/// countries named as actors are no locations.
+pub fn event_place<'p>(
+    places: &'p [PlaceMention],
+    coding: &crate::coding::SentenceCoding,
+    event: &dyad_coder::Event,
+) -> Option<(&'p PlaceMention, &'static str)> {
+    use dyad_coder::Rel;
+    let sent = &coding.sent;
+    let (lo, hi) = (sent.span.start as usize, sent.span.end as usize);
+    let trigger = event.trigger.span.start as usize;
+    let word_at = |start: usize| {
+        sent.words
+            .iter()
+            .position(|w| w.span.start as usize == start)
+    };
+    // The head of a clause: climb until a clause of its own begins.
+    let clause = |mut k: usize| {
+        for _ in 0..sent.words.len() {
+            if matches!(
+                sent.rel[k],
+                Rel::Root | Rel::Advcl | Rel::Ccomp | Rel::Acl | Rel::Conj
+            ) {
+                break;
+            }
+            match sent.head_of(k) {
+                Some(h) => k = h,
+                None => break,
+            }
+        }
+        k
+    };
+    // The event's own actors are not where it happened.
+    let own: Vec<(usize, usize)> = [&event.source, &event.target]
+        .into_iter()
+        .flatten()
+        .map(|a| (a.span.start as usize, a.span.end as usize))
+        .collect();
+    let in_sentence: Vec<&PlaceMention> = places
+        .iter()
+        .filter(|p| !p.demonym && p.span.0 >= lo && p.span.1 <= hi)
+        .filter(|p| !own.iter().any(|&(a, b)| p.span.0 >= a && p.span.1 <= b))
+        .collect();
+    // A locative phrase: the place, or a noun it modifies ("the resort city of Antalya"),
+    // takes "in", "at", "near"…
+    let locative = |p: &PlaceMention| -> bool {
+        let Some(mut k) = word_at(p.span.0) else {
+            return false;
+        };
+        for _ in 0..4 {
+            if sent
+                .children(k)
+                .filter(|&c| sent.rel[c] == Rel::Case)
+                .any(|c| LOCATIVE.contains(&sent.words[c].lower.as_str()))
+            {
+                return clause(k) == clause(event.trigger.word);
+            }
+            let up = matches!(
+                sent.rel[k],
+                Rel::Compound | Rel::Nmod | Rel::Appos | Rel::Conj | Rel::Amod | Rel::Other
+            );
+            match sent.head_of(k) {
+                Some(h) if up || (sent.words[h].span.end as usize) <= p.span.1 => k = h,
+                _ => break,
+            }
+        }
+        false
+    };
+    let specific =
+        |p: &PlaceMention| match Gazetteer::builtin().places[p.resolved.place as usize].kind {
+            dyad_geo::Kind::City => 0,
+            dyad_geo::Kind::Adm1 => 1,
+            dyad_geo::Kind::Region => 2,
+            dyad_geo::Kind::Country => 3,
+        };
+    if let Some(p) = in_sentence
+        .iter()
+        .copied()
+        .filter(|p| locative(p))
+        .min_by_key(|p| (specific(p), p.span.0.abs_diff(trigger)))
+    {
+        return Some((
+            p,
+            "where the act happened (a locative phrase of its clause)",
+        ));
+    }
+    // Countries and places named inside an actor phrase are actors, not locations.
+    let actor_spans: Vec<(usize, usize)> = coding
+        .coded
+        .actors
+        .iter()
+        .map(|a| (a.actor.span.start as usize, a.actor.span.end as usize))
+        .collect();
+    in_sentence
+        .into_iter()
+        .filter(|p| {
+            !actor_spans
+                .iter()
+                .any(|&(a, b)| p.span.0 >= a && p.span.1 <= b)
+        })
+        .min_by_key(|p| p.span.0.abs_diff(trigger))
+        .map(|p| (p, "a place its sentence names"))
+}
+
+/// The JSON of an event's place for `dyad code`: name, GDELT type, kind, ISO and FIPS country,
+/// GDELT ADM1 code, coordinates, feature id, span and the rule that chose it.
+pub fn place_json(doc: &Doc, p: &PlaceMention, rule: &str) -> Value {
+    let gaz = Gazetteer::builtin();
+    let place = &gaz.places[p.resolved.place as usize];
+    let country = gaz.country(&place.country);
+    serde_json::json!({
+        "text": doc.text().get(p.span.0..p.span.1).unwrap_or(""),
+        "name": place.name,
+        "type": place.kind.gdelt_type(&place.country),
+        "kind": place.kind.as_str(),
+        "country": place.country,
+        "fips": country.map(|c| c.fips.as_str()),
+        "adm1": gaz.gdelt_adm1(place),
+        "lat": (f64::from(place.lat) * 1e4).round() / 1e4,
+        "lon": (f64::from(place.lon) * 1e4).round() / 1e4,
+        "feature_id": place.geonameid.map_or_else(|| place.id.clone(), |g| g.to_string()),
+        "span": [p.span.0, p.span.1],
+        "rule": rule,
+        "resolved_by": p.resolved.rule,
+    })
 }

@@ -123,11 +123,12 @@ fn golden_code_files() {
                 date,
             )
             .unwrap();
+            let places = dyad::geo::places(doc);
             for sc in &codings {
                 for e in &sc.coded.events {
                     serde_json::to_writer(
                         &mut *out,
-                        &dyad::coding::event_json(doc, lex, sc, e, date),
+                        &dyad::coding::event_record(doc, lex, sc, e, date, &places),
                     )?;
                     out.push(b'\n');
                 }

@@ -22,6 +22,9 @@ pub struct Mention<'a> {
     pub text: &'a str,
     /// A demonym or nationality ("Russian"): it points to its country and is no place name.
     pub demonym: bool,
+    /// Known to be a place name (given by a person, or "… County"): when the gazetteer lacks
+    /// it, it takes the document's main region.
+    pub certain: bool,
 }
 
 /// The place a mention was resolved to.
@@ -213,10 +216,11 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: &[Mention<'_>]) -> Vec<Opt
     (0..n)
         .map(|i| match choice[i] {
             Some((place, rule)) => Some(Resolved { place, rule }),
-            None if cands[i].is_empty() && !mentions[i].demonym => region.map(|place| Resolved {
-                place,
-                rule: "document region",
-            }),
+            None if cands[i].is_empty() && mentions[i].certain && !mentions[i].demonym => region
+                .map(|place| Resolved {
+                    place,
+                    rule: "document region",
+                }),
             None => None,
         })
         .collect()
@@ -286,6 +290,7 @@ place\t4250542\tUS\tIL\tPPLA\t39.80\t-89.64\t114394\tSpringfield\t
                 span: (a, b),
                 text: &text[a..b],
                 demonym: false,
+                certain: true,
             })
             .collect();
         resolve(gaz, &text, &mentions)
@@ -297,7 +302,10 @@ place\t4250542\tUS\tIL\tPPLA\t39.80\t-89.64\t114394\tSpringfield\t
     #[test]
     fn a_capital_alone_a_town_in_its_state() {
         let gaz = Gazetteer::parse(TINY).unwrap();
-        assert_eq!(run(&gaz, &["Paris"], &[]), [Some("geonames:2988507".into())]);
+        assert_eq!(
+            run(&gaz, &["Paris"], &[]),
+            [Some("geonames:2988507".into())]
+        );
         assert_eq!(
             run(&gaz, &["Paris", "Texas"], &[", "]),
             [Some("geonames:4717560".into()), Some("adm1:US.TX".into())]
@@ -305,7 +313,10 @@ place\t4250542\tUS\tIL\tPPLA\t39.80\t-89.64\t114394\tSpringfield\t
         // The state's other city votes for the Texan Paris.
         assert_eq!(
             run(&gaz, &["Houston", "Paris"], &[]),
-            [Some("geonames:4699066".into()), Some("geonames:4717560".into())]
+            [
+                Some("geonames:4699066".into()),
+                Some("geonames:4717560".into())
+            ]
         );
     }
 
