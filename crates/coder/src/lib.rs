@@ -33,6 +33,7 @@ mod finish;
 pub mod lexicon;
 pub mod penn;
 pub mod sent;
+pub mod timex;
 pub mod words;
 
 pub use code::{

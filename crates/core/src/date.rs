@@ -114,6 +114,45 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The date `days` days after 1970-01-01 (before it when negative); `None` outside years
+    /// 1–9999.
+    pub fn from_days_since_epoch(days: i64) -> Option<Date> {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        Date::new(i32::try_from(y).ok()?, m as u32, d as u32)
+    }
+
+    /// The date `n` days later (earlier when negative).
+    pub fn add_days(self, n: i64) -> Option<Date> {
+        Date::from_days_since_epoch(self.days_since_epoch() + n)
+    }
+
+    /// Day of the week, 0 = Monday … 6 = Sunday.
+    pub fn weekday(self) -> u32 {
+        // 1970-01-01 was a Thursday (3).
+        ((self.days_since_epoch() + 3).rem_euclid(7)) as u32
+    }
+
+    /// ISO 8601 week: `(week-based year, week 1–53)`.
+    pub fn iso_week(self) -> (i32, u32) {
+        // The week's Thursday decides its year.
+        let thursday = self.days_since_epoch() - i64::from(self.weekday()) + 3;
+        let t = Date::from_days_since_epoch(thursday).unwrap_or(self);
+        let jan1 = Date::new(t.year(), 1, 1).unwrap_or(t);
+        let week = (thursday - jan1.days_since_epoch()) / 7 + 1;
+        (t.year(), week as u32)
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -216,6 +255,22 @@ mod tests {
     #[test]
     fn iso_date() {
         check("2022-03-10", Some("2022-03-10"));
+    }
+
+    #[test]
+    fn calendar_arithmetic() {
+        let d = Date::new(2022, 3, 10).unwrap();
+        assert_eq!(d.weekday(), 3, "2022-03-10 was a Thursday");
+        assert_eq!(d.add_days(-1).unwrap().to_string(), "2022-03-09");
+        assert_eq!(d.add_days(22).unwrap().to_string(), "2022-04-01");
+        assert_eq!(d.iso_week(), (2022, 10));
+        // 2021-01-03 (a Sunday) belongs to week 53 of 2020; 2024-12-30 to week 1 of 2025.
+        assert_eq!(Date::new(2021, 1, 3).unwrap().iso_week(), (2020, 53));
+        assert_eq!(Date::new(2024, 12, 30).unwrap().iso_week(), (2025, 1));
+        for n in [-700_000_i64, -1, 0, 1, 19_000, 2_900_000] {
+            let x = Date::from_days_since_epoch(n).unwrap();
+            assert_eq!(x.days_since_epoch(), n);
+        }
     }
 
     #[test]

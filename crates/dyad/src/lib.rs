@@ -33,4 +33,5 @@ pub mod models;
 pub mod nlp;
 pub mod pipeline;
 pub mod sample;
+pub mod time;
 pub mod validate;

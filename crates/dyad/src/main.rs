@@ -194,6 +194,9 @@ enum EvalCommand {
     /// Places of a gold set (`../shared/eval/geo-lgl-dev.jsonl`): resolution with the gold
     /// mentions given, `geo: acc@161=… exact=… n=…`, then end to end, `geo-end-to-end: …`.
     Geo(dyad::geo::EvalArgs),
+    /// Time expressions of a gold set (`tests/data/time/timexes.jsonl`), normalised against
+    /// each passage's date; ends with `time: strict-F1=… relaxed-F1=… value-accuracy=…`.
+    Time(dyad::time::EvalArgs),
     /// Named entities (PER, ORG, LOC), exact spans, micro average; ends with `ner: P=… R=… F1=…`.
     Ner {
         /// Gold IOB2 file, one token per line (`word<TAB>tag`, or UNER-EWT's columns).
@@ -608,6 +611,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         println!("{l}");
                     }
                     println!("cases: {}/{}", r.passed, r.total);
+                }
+                EvalCommand::Time(args) => {
+                    print!("{}", dyad::time::eval(&args.gold, args.errors)?);
                 }
                 EvalCommand::Geo(args) => {
                     dyad::geo::eval_cli(&args)?;
