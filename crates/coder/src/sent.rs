@@ -285,6 +285,24 @@ impl Sent {
         self.children(i).find(|&j| self.rel[j] == rel)
     }
 
+    /// The head of the clause word `i` is in: climbing from `i` until a word that begins a
+    /// clause of its own (the root, an adverbial, complement, relative or conjoined clause).
+    pub fn clause_head(&self, mut i: usize) -> usize {
+        for _ in 0..self.len() {
+            if matches!(
+                self.rel[i],
+                Rel::Root | Rel::Advcl | Rel::Ccomp | Rel::Acl | Rel::Conj
+            ) {
+                break;
+            }
+            match self.head_of(i) {
+                Some(h) => i = h,
+                None => break,
+            }
+        }
+        i
+    }
+
     /// Whether `a` is `b` or one of `b`'s descendants.
     pub fn dominated_by(&self, mut a: usize, b: usize) -> bool {
         for _ in 0..=self.len() {

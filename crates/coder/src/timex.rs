@@ -141,13 +141,27 @@ fn duration(n: u32, (u, time): (&str, bool)) -> String {
 /// infinitive ("plans to meet on Monday"), "next", or a present progressive of plans ("is
 /// meeting on Monday").
 fn future(s: &Sent, i: usize) -> bool {
+    // "scheduled for March 22", "due on Friday", "until Friday": plans and deadlines.
+    let clause = s.clause_head(i);
+    let planned = (0..s.len()).any(|k| {
+        matches!(
+            s.words[k].lower.as_str(),
+            "scheduled" | "due" | "expected" | "slated" | "planned" | "set" | "until" | "upcoming"
+        ) && s.clause_head(k) == clause
+    });
+    if planned {
+        return true;
+    }
     let mut k = i;
     for _ in 0..6 {
         let w = &s.words[k];
         if w.is_verb() {
             let aux_future = s.children(k).any(|c| {
                 matches!(s.rel[c], Rel::Aux | Rel::AuxPass)
-                    && matches!(s.words[c].lower.as_str(), "will" | "shall" | "'ll" | "wo")
+                    && matches!(
+                        s.words[c].lower.as_str(),
+                        "will" | "shall" | "'ll" | "wo" | "would" | "'d"
+                    )
                     || s.rel[c] == Rel::Mark && s.words[c].lower == "to"
             });
             if aux_future {
@@ -156,6 +170,26 @@ fn future(s: &Sent, i: usize) -> bool {
             if matches!(w.xpos.as_str(), "VBD" | "VBN") {
                 return false;
             }
+        }
+        match s.head_of(k) {
+            Some(h) => k = h,
+            None => break,
+        }
+    }
+    false
+}
+
+/// Whether the clause of word `i` is in the past: a past-tense verb governs it.
+fn past_tense(s: &Sent, i: usize) -> bool {
+    let mut k = i;
+    for _ in 0..6 {
+        let w = &s.words[k];
+        if w.is_verb() {
+            return matches!(w.xpos.as_str(), "VBD" | "VBN")
+                || s.children(k).any(|c| {
+                    matches!(s.rel[c], Rel::Aux | Rel::AuxPass)
+                        && matches!(s.words[c].lower.as_str(), "did" | "had" | "was" | "were")
+                });
         }
         match s.head_of(k) {
             Some(h) => k = h,
@@ -272,13 +306,26 @@ pub fn find(s: &Sent, date: Date) -> Vec<Timex> {
             let capital = s.words[i].form.starts_with(char::is_uppercase);
             let year_at = |k: usize| is_year(lower(k));
             let fut = future(s, i);
+            let past = !fut && past_tense(s, i);
             let infer_year = |mm: u32, dd: Option<u32>| -> i32 {
                 let y = date.year();
                 let here = Date::new(y, mm, dd.unwrap_or(1)).unwrap_or(date);
-                if fut && here < date && dd.is_some() {
+                let month_now = dd.is_none() && mm == date.month();
+                if fut && here < date && !month_now {
                     y + 1
-                } else if !fut && here > date {
+                } else if past && here > date && !month_now {
                     y - 1
+                } else if !fut && !past {
+                    // No tense to go by: the nearest such day.
+                    let days = |yy: i32| {
+                        Date::new(yy, mm, dd.unwrap_or(15)).map_or(i64::MAX, |d| {
+                            (d.days_since_epoch() - date.days_since_epoch()).abs()
+                        })
+                    };
+                    [y - 1, y, y + 1]
+                        .into_iter()
+                        .min_by_key(|&yy| days(yy))
+                        .unwrap_or(y)
                 } else {
                     y
                 }
@@ -350,6 +397,71 @@ pub fn find(s: &Sent, date: Date) -> Vec<Timex> {
                     i += 1;
                     continue;
                 }
+            }
+        }
+        // "yesterday afternoon", "this morning" (below), "noon".
+        if matches!(w, "yesterday" | "today" | "tomorrow") {
+            if let Some(part) = day_part(lower(i + 1)) {
+                let d = date.add_days(match w {
+                    "yesterday" => -1,
+                    "tomorrow" => 1,
+                    _ => 0,
+                });
+                if let Some(d) = d {
+                    out.push(mk(i, i + 2, TimexType::Time, format!("{d}T{part}")));
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        if matches!(w, "noon" | "midday" | "midnight") {
+            let day = out
+                .iter()
+                .rev()
+                .find(|t| t.kind == TimexType::Date && t.value.len() == 10)
+                .map_or_else(|| date.to_string(), |t| t.value.clone());
+            let hh = if w == "midnight" { "00" } else { "12" };
+            out.push(mk(i, i + 1, TimexType::Time, format!("{day}T{hh}:00")));
+            i += 1;
+            continue;
+        }
+        // "a week from now", "two days from today".
+        if let (Some(num), Some(un)) = (number_word(w), unit(lower(i + 1))) {
+            if lower(i + 2) == "from" && matches!(lower(i + 3), "now" | "today") {
+                let days = match un.0 {
+                    "D" => Some(i64::from(num)),
+                    "W" => Some(7 * i64::from(num)),
+                    _ => None,
+                };
+                if let Some(d) = days.and_then(|n| date.add_days(n)) {
+                    out.push(mk(i, i + 4, TimexType::Date, d.to_string()));
+                    i += 4;
+                    continue;
+                }
+            }
+        }
+        // "every Friday".
+        if w == "every" {
+            if let Some(wd) = WEEKDAYS.iter().position(|d| *d == lower(i + 1)) {
+                out.push(mk(i, i + 2, TimexType::Set, format!("XXXX-WXX-{}", wd + 1)));
+                i += 2;
+                continue;
+            }
+        }
+        // "the 19th century".
+        if lower(i + 1) == "century" {
+            if let Some(c) = day_number(w).filter(|&c| (1..=22).contains(&c)) {
+                out.push(mk(i, i + 2, TimexType::Date, format!("{:02}", c - 1)));
+                i += 2;
+                continue;
+            }
+        }
+        // "a 90-minute meeting", "a five-day suspension" (split at the hyphen).
+        if let Some(num) = number_word(w).filter(|_| lower(i + 1) == "-") {
+            if let Some(un) = unit(lower(i + 2)).filter(|_| !lower(i + 2).ends_with('s')) {
+                out.push(mk(i, i + 3, TimexType::Duration, duration(num, un)));
+                i += 3;
+                continue;
             }
         }
         // Relative days and references.
@@ -472,8 +584,11 @@ pub fn find(s: &Sent, date: Date) -> Vec<Timex> {
                         continue;
                     }
                 }
-                // "a day" as in "once a day" is a rate, not a duration.
-                if !(matches!(w, "a" | "an") && matches!(prev, "once" | "twice" | "times")) {
+                // "a day" as in "once a day" is a rate, not a duration; "a second" is an
+                // ordinal.
+                let ordinal = matches!(w, "a" | "an") && lower(k) == "second";
+                let rate = matches!(w, "a" | "an") && matches!(prev, "once" | "twice" | "times");
+                if !(ordinal || rate) {
                     out.push(mk(i, k + 1, TimexType::Duration, duration(num, un)));
                     i = k + 1;
                     continue;

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use dyad_coder::timex::TimexType;
 use dyad_coder::{penn, Coded, Coder, Config, Context, Event, Focus, Found, Lexicon, Sent};
 use dyad_core::{cameo, plover, Date, Doc};
 use dyad_dict::{Diagnostic, Severity};
@@ -272,7 +273,53 @@ pub fn event_record(
     v["place"] = crate::geo::event_place(places, s, e).map_or(Value::Null, |(p, rule)| {
         crate::geo::place_json(doc, p, rule)
     });
+    // The date the event's clause states ("met on Thursday"); more than a week before the
+    // story, the event is historical.
+    if e.when.is_none() {
+        let clause = s.sent.clause_head(e.trigger.word);
+        let stated = dyad_coder::timex::find(&s.sent, date)
+            .into_iter()
+            .filter(|t| matches!(t.kind, TimexType::Date | TimexType::Time))
+            .filter(|t| s.sent.clause_head(t.words.0) == clause)
+            .filter(|t| t.value.as_bytes().first().is_some_and(u8::is_ascii_digit))
+            .min_by_key(|t| t.words.0.abs_diff(e.trigger.word));
+        if let Some(t) = stated {
+            let end = last_day(&t.value);
+            v["historical"] = json!(end.is_some_and(|d| d.add_days(7).is_some_and(|d| d < date)));
+            v["when"] = json!({
+                "value": t.value,
+                "text": doc.text().get(t.span.range()).unwrap_or(""),
+                "span": [t.span.start, t.span.end],
+            });
+        }
+    }
     v
+}
+
+/// The last day a TIMEX3 date value covers (`2022-02` → 2022-02-28; `2014` → 2014-12-31;
+/// `2022-W09` → its Sunday).
+fn last_day(value: &str) -> Option<Date> {
+    let v = value.split('T').next().unwrap_or(value);
+    if let Some(d) = Date::parse_iso(v) {
+        return Some(d);
+    }
+    let num = |s: &str| s.parse::<i32>().ok();
+    match v.len() {
+        4 => Date::new(num(v)?, 12, 31),
+        7 if v.as_bytes()[4] == b'-' => {
+            let (y, m) = (num(&v[..4])?, num(&v[5..])? as u32);
+            let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+            Date::new(ny, nm, 1)?.add_days(-1)
+        }
+        8 if &v[4..6] == "-W" => {
+            let (y, w) = (num(&v[..4])?, num(&v[6..])?);
+            // ISO week 1 holds January 4th.
+            let jan4 = Date::new(y, 1, 4)?;
+            let monday = jan4.add_days(-i64::from(jan4.weekday()))?;
+            monday.add_days(i64::from(w - 1) * 7 + 6)
+        }
+        _ => None,
+    }
 }
 
 /// Appends the `dyad code` JSONL records of one document: one line per event, or one error

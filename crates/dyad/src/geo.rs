@@ -469,22 +469,6 @@ pub fn event_place<'p>(
             .iter()
             .position(|w| w.span.start as usize == start)
     };
-    // The head of a clause: climb until a clause of its own begins.
-    let clause = |mut k: usize| {
-        for _ in 0..sent.words.len() {
-            if matches!(
-                sent.rel[k],
-                Rel::Root | Rel::Advcl | Rel::Ccomp | Rel::Acl | Rel::Conj
-            ) {
-                break;
-            }
-            match sent.head_of(k) {
-                Some(h) => k = h,
-                None => break,
-            }
-        }
-        k
-    };
     // The event's own actors are not where it happened.
     let own: Vec<(usize, usize)> = [&event.source, &event.target]
         .into_iter()
@@ -508,7 +492,7 @@ pub fn event_place<'p>(
                 .filter(|&c| sent.rel[c] == Rel::Case)
                 .any(|c| LOCATIVE.contains(&sent.words[c].lower.as_str()))
             {
-                return clause(k) == clause(event.trigger.word);
+                return sent.clause_head(k) == sent.clause_head(event.trigger.word);
             }
             let up = matches!(
                 sent.rel[k],
