@@ -260,7 +260,8 @@ pub fn code_events(
 }
 
 /// The `dyad code` record of one event: [`event_json`] with the place where it happened
-/// (`places`: the document's resolved place names, [`crate::geo::places`]).
+/// (`places`: the document's resolved place names, [`crate::geo::places`]), the date its clause
+/// states, and the quote it was reported in (`quotes`: [`crate::quotes::quotes`]).
 pub fn event_record(
     doc: &Doc,
     lex: &Lexicon,
@@ -268,8 +269,16 @@ pub fn event_record(
     e: &Event,
     date: Date,
     places: &[crate::geo::PlaceMention],
+    quotes: &[crate::quotes::Quote],
 ) -> Value {
     let mut v = event_json(doc, lex, s, e, date);
+    // An event reported inside a quote or reported speech: whose words they are.
+    let t = e.trigger.span.start as usize;
+    v["quote"] = quotes
+        .iter()
+        .filter(|q| q.span.0 <= t && t < q.span.1)
+        .min_by_key(|q| q.span.1 - q.span.0)
+        .map_or(Value::Null, |q| crate::quotes::quote_json(doc, q));
     v["place"] = crate::geo::event_place(places, s, e).map_or(Value::Null, |(p, rule)| {
         crate::geo::place_json(doc, p, rule)
     });
@@ -344,9 +353,10 @@ pub fn write_events_jsonl(
         DocEvents::BadParse(msg) => line(&error("bad-parse", msg)),
         DocEvents::Coded { date, codings } => {
             let places = crate::geo::places(doc);
+            let quotes = crate::quotes::quotes(doc);
             for sc in codings {
                 for e in &sc.coded.events {
-                    line(&event_record(doc, lex, sc, e, *date, &places))?;
+                    line(&event_record(doc, lex, sc, e, *date, &places, &quotes))?;
                 }
             }
             Ok(())

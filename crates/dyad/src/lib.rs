@@ -32,6 +32,7 @@ pub mod mine;
 pub mod models;
 pub mod nlp;
 pub mod pipeline;
+pub mod quotes;
 pub mod sample;
 pub mod time;
 pub mod validate;

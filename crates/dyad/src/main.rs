@@ -197,6 +197,9 @@ enum EvalCommand {
     /// Time expressions of a gold set (`tests/data/time/timexes.jsonl`), normalised against
     /// each passage's date; ends with `time: strict-F1=… relaxed-F1=… value-accuracy=…`.
     Time(dyad::time::EvalArgs),
+    /// Quotes and their speakers of a gold set (`tests/data/quotes/quotes.jsonl`); ends with
+    /// `quotes: P=… R=… F1=… speaker=…`.
+    Quotes(dyad::quotes::EvalArgs),
     /// Named entities (PER, ORG, LOC), exact spans, micro average; ends with `ner: P=… R=… F1=…`.
     Ner {
         /// Gold IOB2 file, one token per line (`word<TAB>tag`, or UNER-EWT's columns).
@@ -611,6 +614,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         println!("{l}");
                     }
                     println!("cases: {}/{}", r.passed, r.total);
+                }
+                EvalCommand::Quotes(args) => {
+                    print!("{}", dyad::quotes::eval(&args.gold, args.errors)?);
                 }
                 EvalCommand::Time(args) => {
                     print!("{}", dyad::time::eval(&args.gold, args.errors)?);

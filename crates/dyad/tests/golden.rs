@@ -124,11 +124,12 @@ fn golden_code_files() {
             )
             .unwrap();
             let places = dyad::geo::places(doc);
+            let quotes = dyad::quotes::quotes(doc);
             for sc in &codings {
                 for e in &sc.coded.events {
                     serde_json::to_writer(
                         &mut *out,
-                        &dyad::coding::event_record(doc, lex, sc, e, date, &places),
+                        &dyad::coding::event_record(doc, lex, sc, e, date, &places, &quotes),
                     )?;
                     out.push(b'\n');
                 }
