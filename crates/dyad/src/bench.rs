@@ -460,6 +460,31 @@ pub fn run(
         pool.current_num_threads()
     )?;
 
+    // Places, dates and quotes of each annotated document (what `dyad code` adds to events).
+    let start = Instant::now();
+    let gaz = dyad_geo::Gazetteer::builtin();
+    writeln!(
+        report,
+        "bench gazetteer: {:.0} ms to load ({} places)",
+        start.elapsed().as_secs_f64() * 1e3,
+        gaz.places.len()
+    )?;
+    let (t, found) = time_runs(config.runs, "places-dates-quotes", || {
+        segmented
+            .iter()
+            .map(|doc| {
+                crate::geo::places(doc).len()
+                    + crate::time::timexes(doc, date).len()
+                    + crate::quotes::quotes(doc).len()
+            })
+            .sum::<usize>()
+    })?;
+    writeln!(
+        report,
+        "bench places-dates-quotes: {:.0} articles/s (1 thread; {found} places, dates and quotes)",
+        segmented.len() as f64 / t.as_secs_f64()
+    )?;
+
     let run_config = RunConfig {
         threads: config.threads,
     };
