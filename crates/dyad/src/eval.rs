@@ -306,3 +306,30 @@ pub fn train_segmenter_with(
         trained.bytes.len()
     ))
 }
+
+/// The records of a JSONL gold file, each with its 1-based line number (blank lines skipped);
+/// an unreadable file or a line that is not JSON is an error naming the file and line.
+pub fn read_jsonl(path: &Path) -> anyhow::Result<Vec<(usize, serde_json::Value)>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, line)| {
+            serde_json::from_str(line)
+                .map(|v| (n + 1, v))
+                .with_context(|| format!("{}:{}: not JSON", path.display(), n + 1))
+        })
+        .collect()
+}
+
+/// The arguments of `dyad eval geo|time|quotes`.
+#[derive(Debug, clap::Args)]
+pub struct GoldArgs {
+    /// The gold file (JSONL, one passage per line with its text and gold annotations).
+    #[arg(long)]
+    pub gold: PathBuf,
+    /// First list every miss, every spurious finding and every wrong value or speaker.
+    #[arg(long)]
+    pub errors: bool,
+}

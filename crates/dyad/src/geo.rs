@@ -240,17 +240,6 @@ pub fn places(doc: &Doc) -> Vec<PlaceMention> {
         .collect()
 }
 
-/// `dyad eval geo`.
-#[derive(Debug, clap::Args)]
-pub struct EvalArgs {
-    /// The gold articles (JSONL: id, date, title, text, places with span, lat, lon).
-    #[arg(long)]
-    pub gold: PathBuf,
-    /// First list every place resolved more than 161 km off, with the rule that chose it.
-    #[arg(long)]
-    pub errors: bool,
-}
-
 /// Kilometres within which a resolved place counts as right (100 miles, as geoparsers report).
 pub const WITHIN_KM: f64 = 161.0;
 
@@ -268,16 +257,9 @@ struct Article {
 }
 
 fn read_gold(path: &Path) -> anyhow::Result<Vec<Article>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut out = Vec::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let v: Value = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not JSON", path.display(), n + 1))?;
+    for (line_no, v) in crate::eval::read_jsonl(path)? {
+        let n = line_no - 1;
         let art_text = v["text"].as_str().unwrap_or("").to_string();
         let mut places = Vec::new();
         for p in v["places"].as_array().into_iter().flatten() {
@@ -349,7 +331,7 @@ impl GeoScores {
 }
 
 /// Runs `dyad eval geo`.
-pub fn eval_cli(args: &EvalArgs) -> anyhow::Result<()> {
+pub fn eval_cli(args: &crate::eval::GoldArgs) -> anyhow::Result<()> {
     let gold = read_gold(&args.gold)?;
     let gaz = Gazetteer::builtin();
     let annotator = crate::pipeline::Annotator::new();

@@ -193,13 +193,13 @@ enum EvalCommand {
     },
     /// Places of a gold set (`../shared/eval/geo-lgl-dev.jsonl`): resolution with the gold
     /// mentions given, `geo: acc@161=… exact=… n=…`, then end to end, `geo-end-to-end: …`.
-    Geo(dyad::geo::EvalArgs),
+    Geo(dyad::eval::GoldArgs),
     /// Time expressions of a gold set (`tests/data/time/timexes.jsonl`), normalised against
     /// each passage's date; ends with `time: strict-F1=… relaxed-F1=… value-accuracy=…`.
-    Time(dyad::time::EvalArgs),
+    Time(dyad::eval::GoldArgs),
     /// Quotes and their speakers of a gold set (`tests/data/quotes/quotes.jsonl`); ends with
     /// `quotes: P=… R=… F1=… speaker=…`.
-    Quotes(dyad::quotes::EvalArgs),
+    Quotes(dyad::eval::GoldArgs),
     /// Named entities (PER, ORG, LOC), exact spans, micro average; ends with `ner: P=… R=… F1=…`.
     Ner {
         /// Gold IOB2 file, one token per line (`word<TAB>tag`, or UNER-EWT's columns).

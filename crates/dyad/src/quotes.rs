@@ -10,9 +10,8 @@
 //!   outranks a pronoun); a quote with no verb of its own continues the previous speaker's.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::Context as _;
 use dyad_coder::{Rel, Sent};
 use dyad_core::Doc;
 use rayon::prelude::*;
@@ -374,31 +373,12 @@ pub fn quote_json(doc: &Doc, q: &Quote) -> Value {
     })
 }
 
-/// `dyad eval quotes`.
-#[derive(Debug, clap::Args)]
-pub struct EvalArgs {
-    /// The gold passages (JSONL: id, date, text, quotes with span, speaker, speaker_span).
-    #[arg(long)]
-    pub gold: PathBuf,
-    /// First list every missed and spurious quote and every wrong speaker.
-    #[arg(long)]
-    pub errors: bool,
-}
-
 /// Runs `dyad eval quotes`: quotes match one to one by overlapping span; a matched quote's
 /// speaker is right when its span overlaps the gold speaker's, or its last word is in the gold
 /// speaker's name. Ends with `quotes: P=… R=… F1=… speaker=…`.
 pub fn eval(path: &Path, errors: bool) -> anyhow::Result<String> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut passages = Vec::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let v: Value = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not JSON", path.display(), n + 1))?;
+    for (_, v) in crate::eval::read_jsonl(path)? {
         passages.push(v);
     }
     let annotator = crate::pipeline::Annotator::new();

@@ -2,7 +2,7 @@
 //! publication date) and `dyad eval time`.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context as _;
 use dyad_coder::timex::{self, Timex};
@@ -26,17 +26,6 @@ pub fn timex_json(doc: &Doc, t: &Timex) -> Value {
         "type": t.kind.as_str(),
         "value": t.value,
     })
-}
-
-/// `dyad eval time`.
-#[derive(Debug, clap::Args)]
-pub struct EvalArgs {
-    /// The gold passages (JSONL: id, date, text, timexes with span, type, value).
-    #[arg(long)]
-    pub gold: PathBuf,
-    /// First list every missed, spurious or wrongly valued expression.
-    #[arg(long)]
-    pub errors: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -87,16 +76,9 @@ impl TimeScores {
 
 /// Runs `dyad eval time`; returns the report.
 pub fn eval(path: &Path, errors: bool) -> anyhow::Result<String> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut passages = Vec::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let v: Value = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not JSON", path.display(), n + 1))?;
+    for (line_no, v) in crate::eval::read_jsonl(path)? {
+        let n = line_no - 1;
         let date = v["date"]
             .as_str()
             .and_then(Date::parse_iso)

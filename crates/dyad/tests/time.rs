@@ -33,13 +33,7 @@ fn own_gold_set_floor() {
     let report =
         dyad::time::eval(&common::repo().join("tests/data/time/timexes.jsonl"), false).unwrap();
     println!("{report}");
-    let field = |name: &str| -> f64 {
-        report
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix(name))
-            .and_then(|x| x.parse().ok())
-            .unwrap_or_else(|| panic!("no {name} in {report}"))
-    };
+    let field = |name: &str| common::report_field(&report, name);
     assert!(field("strict-F1=") >= 95.0);
     assert!(field("value-accuracy=") >= 95.0);
 }

@@ -38,3 +38,12 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
         skip(&format!("../shared/{rel}"))
     }
 }
+
+/// The number after `name` (`F1=`, `speaker=`) in an evaluation report.
+pub fn report_field(report: &str, name: &str) -> f64 {
+    report
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix(name))
+        .and_then(|x| x.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {report}"))
+}
