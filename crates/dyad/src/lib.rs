@@ -25,9 +25,11 @@
 
 pub mod bench;
 pub mod coding;
+pub mod counts;
 pub mod eval;
 pub mod eval_events;
 pub mod geo;
+pub mod gkg;
 pub mod mine;
 pub mod models;
 pub mod nlp;

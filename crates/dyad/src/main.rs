@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -67,6 +67,10 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         coding: CodingArgs,
+        /// Also write each article's places, dates, quotes, counts, persons and organisations
+        /// here (JSONL, one object per article, in input order).
+        #[arg(long)]
+        gkg: Option<PathBuf>,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -529,9 +533,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let mut buf = Vec::with_capacity(doc.text().len() * 8);
                 output::write_text(&mut buf, doc)?;
                 buf.extend_from_slice(dyad::coding::events_text(doc, lex, None).as_bytes());
-                Ok(buf)
+                Ok((buf, Vec::new()))
             };
-            annotate_with(Box::new(records.into_iter()), &run, render)
+            annotate_with(Box::new(records.into_iter()), &run, None, render)
         }
         Command::Eval { what } => {
             let segmenter = dyad_text::Segmenter::new();
@@ -767,6 +771,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Code {
             inputs,
             coding,
+            gkg,
             run,
         } => {
             let lex = coding.lexicon(run.quiet)?;
@@ -784,18 +789,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let records = read::open(&inputs, &run.reader_config());
             let lex: &dyad_coder::Lexicon = &lex;
-            let render = move |doc: &Doc| -> io::Result<Vec<u8>> {
+            let with_gkg = gkg.is_some();
+            let render = move |doc: &Doc| -> io::Result<Rendered> {
                 let mut buf = Vec::new();
                 if text {
                     let _ = writeln!(buf, "# {}", doc.article.id);
                     buf.extend_from_slice(dyad::coding::events_text(doc, lex, date).as_bytes());
-                    return Ok(buf);
+                    return Ok((buf, Vec::new()));
                 }
                 let events = dyad::coding::code_events(doc, lex, config, parses, date);
                 dyad::coding::write_events_jsonl(&mut buf, doc, lex, &events)?;
-                Ok(buf)
+                let mut side = Vec::new();
+                if with_gkg {
+                    dyad::gkg::write_jsonl(&mut side, doc, dyad::coding::article_date(doc, date))?;
+                }
+                Ok((buf, side))
             };
-            annotate_with(records, &run, render)
+            annotate_with(records, &run, gkg.as_deref(), render)
         }
         Command::Explain { text, coding } => {
             let lex = coding.lexicon(false)?;
@@ -874,9 +884,9 @@ fn annotate(
             Format::Text => output::write_text(&mut buf, doc),
             Format::Conllu => output::write_conllu(&mut buf, doc),
         };
-        written.map(|()| buf)
+        written.map(|()| (buf, Vec::new()))
     };
-    annotate_with(records, args, render)
+    annotate_with(records, args, None, render)
 }
 
 /// Writes TABARI/PETRARCH dictionaries in dyad's format; returns the number of files.
@@ -931,14 +941,24 @@ fn convert(dicts: &dyad_dict::Dictionaries, out: &std::path::Path) -> anyhow::Re
     Ok(files.len())
 }
 
+/// What a command renders per article: the bytes for standard output, and for the side file.
+type Rendered = (Vec<u8>, Vec<u8>);
+
 fn annotate_with(
     records: Box<dyn Iterator<Item = Record> + Send>,
     args: &RunArgs,
-    render: impl Fn(&Doc) -> io::Result<Vec<u8>> + Sync,
+    side: Option<&Path>,
+    render: impl Fn(&Doc) -> io::Result<Rendered> + Sync,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut side = match side {
+        Some(path) => Some(BufWriter::new(
+            File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => None,
+    };
     let mut errors = match &args.errors {
         Some(path) => Some(BufWriter::new(
             File::create(path).with_context(|| format!("creating {}", path.display()))?,
@@ -959,10 +979,14 @@ fn annotate_with(
         threads: args.threads,
     };
     let annotator = Annotator::with_stages(args.stages());
-    let sink = |record: Result<(&Doc, io::Result<Vec<u8>>), &RecordError>| {
+    let sink = |record: Result<(&Doc, io::Result<Rendered>), &RecordError>| {
         match record {
             Ok((doc, rendered)) => {
-                out.write_all(&rendered?)?;
+                let (main, extra) = rendered?;
+                out.write_all(&main)?;
+                if let Some(w) = side.as_mut() {
+                    w.write_all(&extra)?;
+                }
                 for d in doc
                     .diagnostics
                     .iter()
@@ -998,6 +1022,9 @@ fn annotate_with(
     };
     let stats = pipeline::run(&annotator, records, config, render, sink)?;
     out.flush()?;
+    if let Some(w) = side.as_mut() {
+        w.flush()?;
+    }
     if let Some(mut w) = errors {
         w.flush()?;
     }
