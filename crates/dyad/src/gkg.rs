@@ -51,6 +51,9 @@ pub fn record(doc: &Doc, date: Option<Date>) -> Value {
     };
     json!({
         "article": doc.article.id,
+        "source": doc.article.source,
+        "url": doc.article.url,
+        "length": text.len(),
         "date": date.map(|d| d.to_string()),
         "places": places,
         "dates": dates,

@@ -28,6 +28,7 @@ pub mod coding;
 pub mod counts;
 pub mod eval;
 pub mod eval_events;
+pub mod gdelt;
 pub mod geo;
 pub mod gkg;
 pub mod mine;

@@ -71,6 +71,10 @@ enum Command {
         /// here (JSONL, one object per article, in input order).
         #[arg(long)]
         gkg: Option<PathBuf>,
+        /// Write into this folder instead: events.jsonl, gkg.jsonl, and GDELT 2.0's tables
+        /// events.tsv (61 columns), mentions.tsv (16) and gkg.tsv (GKG 2.1, 27).
+        #[arg(long, conflicts_with = "gkg")]
+        out: Option<PathBuf>,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -535,7 +539,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 buf.extend_from_slice(dyad::coding::events_text(doc, lex, None).as_bytes());
                 Ok((buf, Vec::new()))
             };
-            annotate_with(Box::new(records.into_iter()), &run, None, render)
+            annotate_with(Box::new(records.into_iter()), &run, None, None, render)
         }
         Command::Eval { what } => {
             let segmenter = dyad_text::Segmenter::new();
@@ -772,8 +776,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             inputs,
             coding,
             gkg,
+            out,
             run,
         } => {
+            if let Some(dir) = &out {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            let gkg = gkg.or_else(|| out.as_ref().map(|d| d.join("gkg.jsonl")));
+            let main_out = out.as_ref().map(|d| d.join("events.jsonl"));
             let lex = coding.lexicon(run.quiet)?;
             let date = coding.date()?;
             let config = coding.config();
@@ -805,7 +816,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Ok((buf, side))
             };
-            annotate_with(records, &run, gkg.as_deref(), render)
+            let code = annotate_with(records, &run, main_out.as_deref(), gkg.as_deref(), render)?;
+            if let Some(dir) = &out {
+                let (e, m, g) = dyad::gdelt::write_tables(dir)?;
+                if !run.quiet {
+                    eprintln!(
+                        "dyad: {} Events, {m} Mentions and {g} GKG rows in {}",
+                        e,
+                        dir.display()
+                    );
+                }
+            }
+            Ok(code)
         }
         Command::Explain { text, coding } => {
             let lex = coding.lexicon(false)?;
@@ -886,7 +908,7 @@ fn annotate(
         };
         written.map(|()| (buf, Vec::new()))
     };
-    annotate_with(records, args, None, render)
+    annotate_with(records, args, None, None, render)
 }
 
 /// Writes TABARI/PETRARCH dictionaries in dyad's format; returns the number of files.
@@ -947,12 +969,20 @@ type Rendered = (Vec<u8>, Vec<u8>);
 fn annotate_with(
     records: Box<dyn Iterator<Item = Record> + Send>,
     args: &RunArgs,
+    main_out: Option<&Path>,
     side: Option<&Path>,
     render: impl Fn(&Doc) -> io::Result<Rendered> + Sync,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out: BufWriter<Box<dyn Write>> = BufWriter::with_capacity(
+        1 << 16,
+        match main_out {
+            Some(path) => Box::new(
+                File::create(path).with_context(|| format!("creating {}", path.display()))?,
+            ),
+            None => Box::new(io::stdout().lock()),
+        },
+    );
     let mut side = match side {
         Some(path) => Some(BufWriter::new(
             File::create(path).with_context(|| format!("creating {}", path.display()))?,

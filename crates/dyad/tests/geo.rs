@@ -96,3 +96,20 @@ fn lgl_dev_floor() {
         .expect("a geo line");
     assert!(acc >= 79.0, "acc@161 {acc}");
 }
+
+/// `dyad eval geo` on the project's own place set (`tests/data/geo/places-gold.jsonl`, 383
+/// mentions with the hard cases): 97.1 % within 161 km on 2026-12-06 (the minimum is 90).
+#[test]
+fn own_place_set_floor() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dyad"))
+        .args(["eval", "geo", "--gold"])
+        .arg(common::repo().join("tests/data/geo/places-gold.jsonl"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}");
+    assert!(
+        common::report_field(&stdout, "acc@161=") >= 95.0,
+        "{stdout}"
+    );
+}

@@ -1,0 +1,439 @@
+//! GDELT 2.0 tables from dyad's records: `events.tsv` (61 columns), `mentions.tsv` (16) and
+//! `gkg.tsv` (GKG 2.1, 27), tab-separated in GDELT's column order and field formats, written by
+//! `dyad code … --out DIR` from the run's `events.jsonl` and `gkg.jsonl`.
+//!
+//! The same event — same source, target, code and day — reported in several sentences or
+//! articles of a run is one Events row with a Mentions row per report: `NumMentions` counts the
+//! reports, `NumArticles` the distinct articles, `NumSources` the distinct sources (the
+//! article's source, else its URL's host, else its id); `IsRootEvent` is 1 when one report is
+//! in its article's first sentence. Tone is not computed yet: `AvgTone` and `V2Tone` are 0.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write as _};
+use std::path::Path;
+
+use anyhow::Context as _;
+use dyad_core::cameo::{self, ActorKind};
+use serde_json::Value;
+
+/// GDELT's columns: Events, Mentions, GKG.
+pub const EVENT_COLUMNS: usize = 61;
+/// Mentions columns.
+pub const MENTION_COLUMNS: usize = 16;
+/// GKG 2.1 columns.
+pub const GKG_COLUMNS: usize = 27;
+
+/// No tab, newline or GDELT delimiter inside a field.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A field of a delimited list: GDELT's delimiters (`#`, `;`, `,`, `|`) replaced.
+fn part(s: &str) -> String {
+    clean(s)
+        .chars()
+        .map(|c| {
+            if matches!(c, '#' | ';' | ',' | '|') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
+    v[k].as_str().unwrap_or("")
+}
+
+/// An actor code's GDELT parts: country, known group, types.
+fn actor_parts(code: &str) -> (String, String, [String; 3]) {
+    let mut country = String::new();
+    let mut group = String::new();
+    let mut types: Vec<String> = Vec::new();
+    for k in (0..code.len()).step_by(3) {
+        let Some(c) = code.get(k..k + 3) else { break };
+        match cameo::actor(c).map(|a| a.kind) {
+            Some(ActorKind::Country) if country.is_empty() && k == 0 => country = c.to_string(),
+            Some(ActorKind::Role) => types.push(c.to_string()),
+            Some(_) if group.is_empty() && k > 0 => group = c.to_string(),
+            _ => {}
+        }
+    }
+    let t = |i: usize| types.get(i).cloned().unwrap_or_default();
+    (country, group, [t(0), t(1), t(2)])
+}
+
+fn actor_fields(a: &Value) -> Vec<String> {
+    if a.is_null() {
+        return vec![String::new(); 10];
+    }
+    let code = str_of(a, "code");
+    let (country, group, types) = actor_parts(code);
+    let mut v = vec![
+        code.to_string(),
+        clean(str_of(a, "text")).to_uppercase(),
+        country,
+        group,
+        String::new(),
+        String::new(),
+        String::new(),
+    ];
+    v.extend(types);
+    v
+}
+
+fn geo_fields(p: &Value) -> Vec<String> {
+    if p.is_null() {
+        return vec![
+            "0".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ];
+    }
+    let num = |k: &str| p[k].as_f64().map_or(String::new(), |x| format!("{x}"));
+    vec![
+        p["type"].as_u64().unwrap_or(0).to_string(),
+        clean(str_of(p, "name")),
+        str_of(p, "fips").to_string(),
+        str_of(p, "adm1").to_string(),
+        String::new(),
+        num("lat"),
+        num("lon"),
+        clean(str_of(p, "feature_id")),
+    ]
+}
+
+/// The date of an event record as `YYYYMMDD`.
+fn compact(date: &str) -> String {
+    date.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The year with the fraction of it gone: GDELT's FractionDate.
+fn fraction_date(date: &str) -> String {
+    let Some(d) = dyad_core::Date::parse_iso(date) else {
+        return String::new();
+    };
+    let jan1 = dyad_core::Date::new(d.year(), 1, 1).unwrap_or(d);
+    let day = (d.days_since_epoch() - jan1.days_since_epoch()) as f64;
+    format!("{:.4}", f64::from(d.year()) + day / 365.0)
+}
+
+struct Article {
+    source: String,
+    url: String,
+    len: usize,
+}
+
+/// Writes `events.tsv`, `mentions.tsv` and `gkg.tsv` in `dir` from `dir/events.jsonl` and
+/// `dir/gkg.jsonl`; returns the numbers of Events, Mentions and GKG rows.
+pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
+    let open = |name: &str| -> anyhow::Result<BufReader<std::fs::File>> {
+        let p = dir.join(name);
+        Ok(BufReader::new(
+            std::fs::File::open(&p).with_context(|| format!("opening {}", p.display()))?,
+        ))
+    };
+    // Each article's source, URL and length, from its GKG record.
+    let mut articles: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
+    for line in open("gkg.jsonl")?.lines() {
+        let v: Value = serde_json::from_str(&line?).context("gkg.jsonl: not JSON")?;
+        articles.insert(
+            str_of(&v, "article").to_string(),
+            (
+                str_of(&v, "source").to_string(),
+                str_of(&v, "url").to_string(),
+                v["length"].as_u64().unwrap_or(0) as usize,
+            ),
+        );
+    }
+    let art = |id: &str| -> Article {
+        let (source, url, len) = articles.get(id).cloned().unwrap_or_default();
+        let host = url
+            .split("://")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .unwrap_or("")
+            .to_string();
+        Article {
+            source: if !source.is_empty() {
+                source
+            } else if !host.is_empty() {
+                host
+            } else {
+                id.to_string()
+            },
+            url: if url.is_empty() { id.to_string() } else { url },
+            len,
+        }
+    };
+    // Events grouped by (source, target, code, day), in order of first report.
+    let mut keys: Vec<(String, String, String, String)> = Vec::new();
+    let mut groups: BTreeMap<(String, String, String, String), Vec<Value>> = BTreeMap::new();
+    for line in open("events.jsonl")?.lines() {
+        let line = line?;
+        let v: Value = serde_json::from_str(&line).context("events.jsonl: not JSON")?;
+        if v.get("error").is_some() {
+            continue;
+        }
+        let key = (
+            str_of(&v["source"], "code").to_string(),
+            str_of(&v["target"], "code").to_string(),
+            str_of(&v, "cameo").to_string(),
+            str_of(&v, "date").to_string(),
+        );
+        if !groups.contains_key(&key) {
+            keys.push(key.clone());
+        }
+        groups.entry(key).or_default().push(v);
+    }
+    let mut events = std::io::BufWriter::new(std::fs::File::create(dir.join("events.tsv"))?);
+    let mut mentions = std::io::BufWriter::new(std::fs::File::create(dir.join("mentions.tsv"))?);
+    let mut n_mentions = 0;
+    for (id, key) in keys.iter().enumerate() {
+        let reports = &groups[key];
+        let first = &reports[0];
+        let global_id = id + 1;
+        let date = str_of(first, "date");
+        let code = str_of(first, "cameo");
+        let info = cameo::event(code);
+        let ids: std::collections::BTreeSet<&str> =
+            reports.iter().map(|r| str_of(r, "article")).collect();
+        let sources: std::collections::BTreeSet<String> =
+            ids.iter().map(|a| art(a).source).collect();
+        let root = reports.iter().any(|r| r["sentence"].as_u64() == Some(0));
+        let added = format!("{}000000", compact(date));
+        let mut row: Vec<String> = vec![
+            global_id.to_string(),
+            compact(date),
+            compact(date).get(..6).unwrap_or("").to_string(),
+            compact(date).get(..4).unwrap_or("").to_string(),
+            fraction_date(date),
+        ];
+        row.extend(actor_fields(&first["source"]));
+        row.extend(actor_fields(&first["target"]));
+        row.extend([
+            u8::from(root).to_string(),
+            code.to_string(),
+            code.get(..3).unwrap_or(code).to_string(),
+            code.get(..2).unwrap_or(code).to_string(),
+            info.map_or(String::new(), |i| i.quad_class.number().to_string()),
+            info.map_or(String::new(), |i| format!("{:.1}", i.goldstein)),
+            reports.len().to_string(),
+            sources.len().to_string(),
+            ids.len().to_string(),
+            "0".into(),
+        ]);
+        row.extend(geo_fields(&Value::Null));
+        row.extend(geo_fields(&Value::Null));
+        row.extend(geo_fields(&first["place"]));
+        row.push(added.clone());
+        row.push(clean(&art(str_of(first, "article")).url));
+        debug_assert_eq!(row.len(), EVENT_COLUMNS);
+        writeln!(events, "{}", row.join("\t"))?;
+        for r in reports {
+            let a = art(str_of(r, "article"));
+            let offset = |x: &Value| {
+                x["span"][0]
+                    .as_u64()
+                    .map_or(String::new(), |o| o.to_string())
+            };
+            let rule = r["provenance"]["rule"].is_string();
+            let m = [
+                global_id.to_string(),
+                added.clone(),
+                format!("{}000000", compact(str_of(r, "date"))),
+                "1".into(),
+                clean(&a.source),
+                clean(&a.url),
+                (r["sentence"].as_u64().unwrap_or(0) + 1).to_string(),
+                offset(&r["source"]),
+                offset(&r["target"]),
+                offset(&r["provenance"]["verb"]),
+                "1".into(),
+                if rule { "50" } else { "100" }.into(),
+                a.len.to_string(),
+                "0".into(),
+                String::new(),
+                String::new(),
+            ];
+            writeln!(mentions, "{}", m.join("\t"))?;
+            n_mentions += 1;
+        }
+    }
+    events.flush()?;
+    mentions.flush()?;
+    let mut gkg = std::io::BufWriter::new(std::fs::File::create(dir.join("gkg.tsv"))?);
+    let mut n_gkg = 0;
+    for (k, line) in open("gkg.jsonl")?.lines().enumerate() {
+        let v: Value = serde_json::from_str(&line?).context("gkg.jsonl: not JSON")?;
+        let id = str_of(&v, "article");
+        let a = art(id);
+        let date = compact(str_of(&v, "date"));
+        let list = |key: &str| v[key].as_array().cloned().unwrap_or_default();
+        let places: Vec<Value> = list("places")
+            .into_iter()
+            .filter(|p| p["demonym"] != Value::Bool(true))
+            .collect();
+        let loc = |p: &Value, v2: bool| {
+            let f = geo_fields(p);
+            let mut parts = vec![f[0].clone(), part(&f[1]), f[2].clone(), f[3].clone()];
+            if v2 {
+                parts.push(String::new());
+            }
+            parts.extend([f[5].clone(), f[6].clone(), part(&f[7])]);
+            if v2 {
+                parts.push(p["span"][0].as_u64().unwrap_or(0).to_string());
+            }
+            parts.join("#")
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        let locations: Vec<String> = places
+            .iter()
+            .map(|p| loc(p, false))
+            .filter(|l| seen.insert(l.clone()))
+            .collect();
+        let v2_locations: Vec<String> = places.iter().map(|p| loc(p, true)).collect();
+        let count = |c: &Value, v2: bool| {
+            let mut s = format!(
+                "{}#{}#{}#0######",
+                part(str_of(c, "type")),
+                c["number"].as_u64().unwrap_or(0),
+                part(str_of(c, "object"))
+            );
+            if v2 {
+                let _ = write!(s, "#{}", c["span"][0].as_u64().unwrap_or(0));
+            }
+            s
+        };
+        let names = |key: &str, v2: bool| -> String {
+            let mut seen = std::collections::BTreeSet::new();
+            list(key)
+                .iter()
+                .filter_map(|n| {
+                    let t = part(str_of(n, "text"));
+                    if v2 {
+                        Some(format!("{t},{}", n["span"][0].as_u64().unwrap_or(0)))
+                    } else {
+                        seen.insert(t.clone()).then_some(t)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(";")
+        };
+        let dates: Vec<String> = list("dates")
+            .iter()
+            .filter(|d| str_of(d, "type") == "DATE")
+            .filter_map(|d| {
+                let value = str_of(d, "value");
+                let off = d["span"][0].as_u64().unwrap_or(0);
+                let b = value.as_bytes();
+                let ok = |i: usize, j: usize| {
+                    value
+                        .get(i..j)
+                        .filter(|x| x.bytes().all(|c| c.is_ascii_digit()))
+                };
+                match b.len() {
+                    10 => Some(format!(
+                        "4#{}#{}#{}#{off}",
+                        ok(5, 7)?,
+                        ok(8, 10)?,
+                        ok(0, 4)?
+                    )),
+                    7 => Some(format!("3#{}#0#{}#{off}", ok(5, 7)?, ok(0, 4)?)),
+                    4 => Some(format!("1#0#0#{}#{off}", ok(0, 4)?)),
+                    _ => None,
+                }
+            })
+            .collect();
+        let quotes: Vec<String> = list("quotes")
+            .iter()
+            .filter(|q| q["direct"] == Value::Bool(true))
+            .map(|q| {
+                let s = q["span"][0].as_u64().unwrap_or(0);
+                let e = q["span"][1].as_u64().unwrap_or(s);
+                format!(
+                    "{s}|{}|{}|{}",
+                    e - s,
+                    part(q["speaker"].as_str().unwrap_or("")),
+                    part(str_of(q, "text"))
+                )
+            })
+            .collect();
+        let amounts: Vec<String> = list("counts")
+            .iter()
+            .map(|c| {
+                format!(
+                    "{},{},{}",
+                    c["number"].as_u64().unwrap_or(0),
+                    part(str_of(c, "object")),
+                    c["span"][0].as_u64().unwrap_or(0)
+                )
+            })
+            .collect();
+        let all_names: Vec<String> = list("persons")
+            .iter()
+            .chain(list("organizations").iter())
+            .map(|n| {
+                format!(
+                    "{},{}",
+                    part(str_of(n, "text")),
+                    n["span"][0].as_u64().unwrap_or(0)
+                )
+            })
+            .collect();
+        let row = [
+            format!("{date}-{k}"),
+            format!("{date}000000"),
+            "1".into(),
+            clean(&a.source),
+            clean(&a.url),
+            list("counts")
+                .iter()
+                .map(|c| count(c, false))
+                .collect::<Vec<_>>()
+                .join(";"),
+            list("counts")
+                .iter()
+                .map(|c| count(c, true))
+                .collect::<Vec<_>>()
+                .join(";"),
+            String::new(),
+            String::new(),
+            locations.join(";"),
+            v2_locations.join(";"),
+            names("persons", false),
+            names("persons", true),
+            names("organizations", false),
+            names("organizations", true),
+            "0,0,0,0,0,0,0".into(),
+            dates.join(";"),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            quotes.join("#"),
+            all_names.join(";"),
+            amounts.join(";"),
+            String::new(),
+            String::new(),
+        ];
+        debug_assert_eq!(row.len(), GKG_COLUMNS);
+        writeln!(gkg, "{}", row.join("\t"))?;
+        n_gkg += 1;
+    }
+    gkg.flush()?;
+    Ok((keys.len(), n_mentions, n_gkg))
+}
