@@ -6,7 +6,8 @@
 //! articles of a run is one Events row with a Mentions row per report: `NumMentions` counts the
 //! reports, `NumArticles` the distinct articles, `NumSources` the distinct sources (the
 //! article's source, else its URL's host, else its id); `IsRootEvent` is 1 when one report is
-//! in its article's first sentence. Tone is not computed yet: `AvgTone` and `V2Tone` are 0.
+//! in its article's first sentence; `AvgTone` is the mean tone of the articles of its
+//! mentions (see [`crate::tone`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -130,10 +131,26 @@ fn fraction_date(date: &str) -> String {
     format!("{:.4}", f64::from(d.year()) + day / 365.0)
 }
 
+/// GDELT's V2Tone from a GKG record's `tone`.
+fn tone_field(t: &Value) -> String {
+    let f = |k: &str| format!("{:.4}", t[k].as_f64().unwrap_or(0.0));
+    format!(
+        "{},{},{},{},{},{},{}",
+        f("tone"),
+        f("positive"),
+        f("negative"),
+        f("polarity"),
+        f("activity"),
+        f("self_group"),
+        t["words"].as_u64().unwrap_or(0)
+    )
+}
+
 struct Article {
     source: String,
     url: String,
     len: usize,
+    tone: f64,
 }
 
 /// Writes `events.tsv`, `mentions.tsv` and `gkg.tsv` in `dir` from `dir/events.jsonl` and
@@ -146,7 +163,7 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
         ))
     };
     // Each article's source, URL and length, from its GKG record.
-    let mut articles: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
+    let mut articles: BTreeMap<String, (String, String, usize, f64)> = BTreeMap::new();
     for line in open("gkg.jsonl")?.lines() {
         let v: Value = serde_json::from_str(&line?).context("gkg.jsonl: not JSON")?;
         articles.insert(
@@ -155,11 +172,12 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
                 str_of(&v, "source").to_string(),
                 str_of(&v, "url").to_string(),
                 v["length"].as_u64().unwrap_or(0) as usize,
+                v["tone"]["tone"].as_f64().unwrap_or(0.0),
             ),
         );
     }
     let art = |id: &str| -> Article {
-        let (source, url, len) = articles.get(id).cloned().unwrap_or_default();
+        let (source, url, len, tone) = articles.get(id).cloned().unwrap_or_default();
         let host = url
             .split("://")
             .nth(1)
@@ -176,6 +194,7 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
             },
             url: if url.is_empty() { id.to_string() } else { url },
             len,
+            tone,
         }
     };
     // Events grouped by (source, target, code, day), in order of first report.
@@ -233,7 +252,14 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
             reports.len().to_string(),
             sources.len().to_string(),
             ids.len().to_string(),
-            "0".into(),
+            format!(
+                "{:.4}",
+                reports
+                    .iter()
+                    .map(|r| art(str_of(r, "article")).tone)
+                    .sum::<f64>()
+                    / reports.len() as f64
+            ),
         ]);
         row.extend(geo_fields(&Value::Null));
         row.extend(geo_fields(&Value::Null));
@@ -264,7 +290,7 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
                 "1".into(),
                 if rule { "50" } else { "100" }.into(),
                 a.len.to_string(),
-                "0".into(),
+                format!("{:.4}", a.tone),
                 String::new(),
                 String::new(),
             ];
@@ -417,7 +443,7 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
             names("persons", true),
             names("organizations", false),
             names("organizations", true),
-            "0,0,0,0,0,0,0".into(),
+            tone_field(&v["tone"]),
             dates.join(";"),
             String::new(),
             String::new(),

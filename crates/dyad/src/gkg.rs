@@ -1,5 +1,6 @@
 //! The knowledge-graph record of an article (GDELT GKG's facts, with spans): its places,
-//! dates, quotes with speakers, counts, persons and organisations — `dyad code --gkg FILE`.
+//! dates, quotes with speakers, counts, tone, persons and organisations — `dyad code --gkg
+//! FILE`.
 
 use dyad_core::{Date, Doc};
 use serde_json::{json, Value};
@@ -59,6 +60,7 @@ pub fn record(doc: &Doc, date: Option<Date>) -> Value {
         "dates": dates,
         "quotes": quotes,
         "counts": counts,
+        "tone": crate::tone::tone(doc).json(),
         "persons": names("PER"),
         "organizations": names("ORG"),
     })

@@ -38,4 +38,5 @@ pub mod pipeline;
 pub mod quotes;
 pub mod sample;
 pub mod time;
+pub mod tone;
 pub mod validate;

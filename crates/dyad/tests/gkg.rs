@@ -105,5 +105,24 @@ fn seed_article_record() {
     for s in ["Kuleba", "Lavrov", "Zelensky", "Zhovkva"] {
         assert!(speakers.contains(&s), "{s} not among {speakers:?}");
     }
+    let tone = &record["tone"];
+    assert!(tone["words"].as_u64().unwrap() > 500, "{tone}");
+    assert!(tone["negative"].as_f64().unwrap() > 0.0, "{tone}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn tone_of_own_sentences() {
+    let tone = |text: &str| {
+        let mut doc = Doc::new(Article::new("t", text));
+        dyad::pipeline::Annotator::new().annotate(&mut doc);
+        dyad::tone::tone(&doc)
+    };
+    let bad = tone("The attack killed dozens and destroyed the hospital in a brutal assault.");
+    let good =
+        tone("The leaders welcomed the peaceful agreement and praised the generous support.");
+    assert!(bad.tone < 0.0 && good.tone > 0.0, "{bad:?} {good:?}");
+    assert!((bad.polarity - (bad.positive + bad.negative)).abs() < 1e-9);
+    assert!(good.activity > 0.0);
+    assert_eq!(tone("We said it.").self_group, 100.0 / 3.0);
 }
