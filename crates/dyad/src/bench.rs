@@ -460,7 +460,8 @@ pub fn run(
         pool.current_num_threads()
     )?;
 
-    // Places, dates and quotes of each annotated document (what `dyad code` adds to events).
+    // Places, dates, quotes, counts and tone of each annotated document (what `dyad code` adds to
+    // events and its GKG records).
     let start = Instant::now();
     let gaz = dyad_geo::Gazetteer::builtin();
     writeln!(
@@ -476,12 +477,14 @@ pub fn run(
                 crate::geo::places(doc).len()
                     + crate::time::timexes(doc, date).len()
                     + crate::quotes::quotes(doc).len()
+                    + crate::counts::counts(doc).len()
+                    + crate::tone::tone(doc).words
             })
             .sum::<usize>()
     })?;
     writeln!(
         report,
-        "bench places-dates-quotes: {:.0} articles/s (1 thread; {found} places, dates and quotes)",
+        "bench places-dates-quotes: {:.0} articles/s (1 thread; places, dates, quotes, counts and tone; {found} items and words)",
         segmented.len() as f64 / t.as_secs_f64()
     )?;
 

@@ -260,17 +260,17 @@ pub fn code_events(
 }
 
 /// The `dyad code` record of one event: [`event_json`] with the place where it happened
-/// (`places`: the document's resolved place names, [`crate::geo::places`]), the date its clause
-/// states, and the quote it was reported in (`quotes`: [`crate::quotes::quotes`]).
+/// (from the document's [`crate::gkg::Facts`]: its resolved place names), the date its clause
+/// states, and the quote it was reported in.
 pub fn event_record(
     doc: &Doc,
     lex: &Lexicon,
     s: &SentenceCoding,
     e: &Event,
     date: Date,
-    places: &[crate::geo::PlaceMention],
-    quotes: &[crate::quotes::Quote],
+    facts: &crate::gkg::Facts,
 ) -> Value {
+    let (places, quotes) = (&facts.places, &facts.quotes);
     let mut v = event_json(doc, lex, s, e, date);
     // An event reported inside a quote or reported speech: whose words they are.
     let t = e.trigger.span.start as usize;
@@ -286,8 +286,16 @@ pub fn event_record(
     // story, the event is historical.
     if e.when.is_none() {
         let clause = s.sent.clause_head(e.trigger.word);
-        let stated = dyad_coder::timex::find(&s.sent, date)
-            .into_iter()
+        let found;
+        let sentence_timexes = match facts.timexes.get(s.sentence) {
+            Some(t) if facts.date == Some(date) => t,
+            _ => {
+                found = dyad_coder::timex::find(&s.sent, date);
+                &found
+            }
+        };
+        let stated = sentence_timexes
+            .iter()
             .filter(|t| matches!(t.kind, TimexType::Date | TimexType::Time))
             .filter(|t| s.sent.clause_head(t.words.0) == clause)
             .filter(|t| t.value.as_bytes().first().is_some_and(u8::is_ascii_digit))
@@ -338,6 +346,7 @@ pub fn write_events_jsonl(
     doc: &Doc,
     lex: &Lexicon,
     events: &DocEvents,
+    facts: &crate::gkg::Facts,
 ) -> std::io::Result<()> {
     let error = |kind: &str, message: &str| json!({"article": doc.article.id, "origin": doc.article.origin, "error": kind, "message": message});
     let mut line = |v: &Value| -> std::io::Result<()> {
@@ -352,15 +361,26 @@ pub fn write_events_jsonl(
         )),
         DocEvents::BadParse(msg) => line(&error("bad-parse", msg)),
         DocEvents::Coded { date, codings } => {
-            let places = crate::geo::places(doc);
-            let quotes = crate::quotes::quotes(doc);
             for sc in codings {
                 for e in &sc.coded.events {
-                    line(&event_record(doc, lex, sc, e, *date, &places, &quotes))?;
+                    line(&event_record(doc, lex, sc, e, *date, facts))?;
                 }
             }
             Ok(())
         }
+    }
+}
+
+/// The facts of a coded article (places, quotes, dates, counts) over the sentence views its
+/// coding built.
+pub fn facts(doc: &Doc, events: &DocEvents, fallback: Option<Date>) -> crate::gkg::Facts {
+    let date = article_date(doc, fallback);
+    match events {
+        DocEvents::Coded { codings, .. } if codings.len() == doc.sentences.len() => {
+            let sents: Vec<&Sent> = codings.iter().map(|c| &c.sent).collect();
+            crate::gkg::Facts::new(doc, &sents, date)
+        }
+        _ => crate::gkg::Facts::of(doc, date),
     }
 }
 

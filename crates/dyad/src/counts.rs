@@ -238,6 +238,11 @@ pub fn counts(doc: &Doc) -> Vec<Count> {
         .collect()
 }
 
+/// [`counts`] over sentence views already built.
+pub fn counts_in(sents: &[&Sent]) -> Vec<Count> {
+    sents.iter().flat_map(|s| find(s)).collect()
+}
+
 /// The JSON of one count.
 pub fn count_json(doc: &Doc, c: &Count) -> Value {
     json!({

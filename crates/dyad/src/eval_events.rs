@@ -448,7 +448,8 @@ pub fn run(gold: &Path, lex: &Lexicon, opts: &Options) -> anyhow::Result<String>
     if let Some(path) = opts.out {
         let mut buf = Vec::new();
         for c in &coded {
-            coding::write_events_jsonl(&mut buf, &c.doc, lex, &c.events)?;
+            let facts = coding::facts(&c.doc, &c.events, opts.date);
+            coding::write_events_jsonl(&mut buf, &c.doc, lex, &c.events, &facts)?;
         }
         std::fs::write(path, buf).with_context(|| format!("writing {}", path.display()))?;
     }

@@ -5,12 +5,56 @@
 use dyad_core::{Date, Doc};
 use serde_json::{json, Value};
 
+/// What an article says besides its events, found once and shared by its event records and
+/// its GKG record.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Resolved place names.
+    pub places: Vec<crate::geo::PlaceMention>,
+    /// Quotes and reported speech with their speakers.
+    pub quotes: Vec<crate::quotes::Quote>,
+    /// Time expressions per sentence (empty without a date).
+    pub timexes: Vec<Vec<dyad_coder::timex::Timex>>,
+    /// Counts.
+    pub counts: Vec<crate::counts::Count>,
+    /// The date the time expressions were resolved against.
+    pub date: Option<Date>,
+}
+
+impl Facts {
+    /// The facts of an annotated article over its sentence views (one per sentence, in order).
+    pub fn new(doc: &Doc, sents: &[&dyad_coder::Sent], date: Option<Date>) -> Facts {
+        Facts {
+            places: crate::geo::places(doc),
+            quotes: crate::quotes::quotes_in(doc, sents),
+            timexes: date.map_or_else(Vec::new, |d| crate::time::timexes_in(sents, d)),
+            counts: crate::counts::counts_in(sents),
+            date,
+        }
+    }
+
+    /// The facts of an article, building its sentence views.
+    pub fn of(doc: &Doc, date: Option<Date>) -> Facts {
+        let sents: Vec<dyad_coder::Sent> = (0..doc.sentences.len())
+            .map(|s| dyad_coder::Sent::from_doc(doc, s))
+            .collect();
+        Facts::new(doc, &sents.iter().collect::<Vec<_>>(), date)
+    }
+}
+
 /// The GKG record of one annotated article; `date` resolves its time expressions (without
 /// one, `dates` is empty).
 pub fn record(doc: &Doc, date: Option<Date>) -> Value {
+    record_of(doc, &Facts::of(doc, date))
+}
+
+/// The GKG record of an article from its facts.
+pub fn record_of(doc: &Doc, facts: &Facts) -> Value {
+    let date = facts.date;
     let text = doc.text();
     let gaz = dyad_geo::Gazetteer::builtin();
-    let places: Vec<Value> = crate::geo::places(doc)
+    let places: Vec<Value> = facts
+        .places
         .iter()
         .map(|p| {
             let place = &gaz.places[p.resolved.place as usize];
@@ -29,17 +73,19 @@ pub fn record(doc: &Doc, date: Option<Date>) -> Value {
             })
         })
         .collect();
-    let dates: Vec<Value> = date
-        .map(|d| crate::time::timexes(doc, d))
-        .unwrap_or_default()
+    let dates: Vec<Value> = facts
+        .timexes
         .iter()
+        .flatten()
         .map(|t| crate::time::timex_json(doc, t))
         .collect();
-    let quotes: Vec<Value> = crate::quotes::quotes(doc)
+    let quotes: Vec<Value> = facts
+        .quotes
         .iter()
         .map(|q| crate::quotes::quote_json(doc, q))
         .collect();
-    let counts: Vec<Value> = crate::counts::counts(doc)
+    let counts: Vec<Value> = facts
+        .counts
         .iter()
         .map(|c| crate::counts::count_json(doc, c))
         .collect();
@@ -67,8 +113,8 @@ pub fn record(doc: &Doc, date: Option<Date>) -> Value {
 }
 
 /// Appends the GKG record of one article as a JSONL line.
-pub fn write_jsonl(buf: &mut Vec<u8>, doc: &Doc, date: Option<Date>) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *buf, &record(doc, date))?;
+pub fn write_jsonl(buf: &mut Vec<u8>, doc: &Doc, facts: &Facts) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *buf, &record_of(doc, facts))?;
     buf.push(b'\n');
     Ok(())
 }

@@ -809,10 +809,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return Ok((buf, Vec::new()));
                 }
                 let events = dyad::coding::code_events(doc, lex, config, parses, date);
-                dyad::coding::write_events_jsonl(&mut buf, doc, lex, &events)?;
+                let facts = dyad::coding::facts(doc, &events, date);
+                dyad::coding::write_events_jsonl(&mut buf, doc, lex, &events, &facts)?;
                 let mut side = Vec::new();
                 if with_gkg {
-                    dyad::gkg::write_jsonl(&mut side, doc, dyad::coding::article_date(doc, date))?;
+                    dyad::gkg::write_jsonl(&mut side, doc, &facts)?;
                 }
                 Ok((buf, side))
             };

@@ -124,10 +124,15 @@ fn bytes(s: &Sent, lo: usize, hi: usize) -> (usize, usize) {
 
 /// Finds the quotes of an annotated document and their speakers.
 pub fn quotes(doc: &Doc) -> Vec<Quote> {
-    let text = doc.text();
     let sents: Vec<Sent> = (0..doc.sentences.len())
         .map(|s| Sent::from_doc(doc, s))
         .collect();
+    quotes_in(doc, &sents.iter().collect::<Vec<_>>())
+}
+
+/// [`quotes`] over sentence views already built (one per sentence, in order).
+pub fn quotes_in(doc: &Doc, sents: &[&Sent]) -> Vec<Quote> {
+    let text = doc.text();
     let persons: Vec<(usize, usize)> = doc
         .entities
         .iter()
@@ -222,6 +227,7 @@ pub fn quotes(doc: &Doc) -> Vec<Quote> {
         // Sentences the quote touches; a speech verb outside the quote in them.
         let touched: Vec<&Sent> = sents
             .iter()
+            .copied()
             .filter(|s| {
                 (s.span.start as usize) < qb + 3 && (s.span.end as usize) > qa.saturating_sub(3)
             })
@@ -274,7 +280,7 @@ pub fn quotes(doc: &Doc) -> Vec<Quote> {
         });
     }
     // Indirect speech: a speech verb outside quotes governing a clause.
-    for s in &sents {
+    for &s in sents {
         for v in 0..s.len() {
             if !speech_verb(s, v) || inside(s.words[v].span.start as usize, &directs) {
                 continue;

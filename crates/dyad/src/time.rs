@@ -18,6 +18,11 @@ pub fn timexes(doc: &Doc, date: Date) -> Vec<Timex> {
         .collect()
 }
 
+/// The time expressions of each sentence view (one list per sentence, in order).
+pub fn timexes_in(sents: &[&Sent], date: Date) -> Vec<Vec<Timex>> {
+    sents.iter().map(|s| timex::find(s, date)).collect()
+}
+
 /// The JSON of one time expression.
 pub fn timex_json(doc: &Doc, t: &Timex) -> Value {
     json!({

@@ -123,13 +123,13 @@ fn golden_code_files() {
                 date,
             )
             .unwrap();
-            let places = dyad::geo::places(doc);
-            let quotes = dyad::quotes::quotes(doc);
+            let sents: Vec<&dyad_coder::Sent> = codings.iter().map(|c| &c.sent).collect();
+            let facts = dyad::gkg::Facts::new(doc, &sents, Some(date));
             for sc in &codings {
                 for e in &sc.coded.events {
                     serde_json::to_writer(
                         &mut *out,
-                        &dyad::coding::event_record(doc, lex, sc, e, date, &places, &quotes),
+                        &dyad::coding::event_record(doc, lex, sc, e, date, &facts),
                     )?;
                     out.push(b'\n');
                 }
