@@ -154,6 +154,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: &[Mention<'_>]) -> Vec<Opt
             }
         })
         .collect();
+    let keys: Vec<String> = mentions.iter().map(|m| crate::key(m.text)).collect();
     for _round in 0..2 {
         let mut next = choice.clone();
         for i in 0..n {
@@ -162,9 +163,8 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: &[Mention<'_>]) -> Vec<Opt
             }
             // The other names' places vote; a name does not vote for itself, nor do its
             // repetitions.
-            let own = crate::key(mentions[i].text);
             let anchors: Vec<u32> = (0..n)
-                .filter(|&j| j != i && crate::key(mentions[j].text) != own)
+                .filter(|&j| j != i && keys[j] != keys[i])
                 .filter_map(|j| choice[j].map(|(p, _)| p))
                 .collect();
             let total = anchors.len().max(1) as f32;
