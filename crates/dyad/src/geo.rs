@@ -168,8 +168,26 @@ pub struct PlaceMention {
     pub span: (usize, usize),
     /// The name is a demonym ("Russian"): it points to its country but names no place.
     pub demonym: bool,
+    /// The name is a dateline ("Ankara: …" opening a paragraph): where the reporter filed from,
+    /// not where anything happened.
+    pub dateline: bool,
     /// The place.
     pub resolved: Resolved,
+}
+
+/// Whether the name at `span` is a dateline: it opens a paragraph and a colon, a dash or an
+/// agency's parenthesis follows it ("Ankara:", "KYIV (Reuters) -", "Nairobi —").
+fn is_dateline(text: &str, span: (usize, usize)) -> bool {
+    let before = &text[..span.0];
+    let opens = before
+        .rsplit('\n')
+        .next()
+        .is_some_and(|line| line.trim().is_empty());
+    let after = text[span.1..].trim_start_matches(' ');
+    opens
+        && ["：", ":", "—", "–", "- ", "("]
+            .iter()
+            .any(|p| after.starts_with(p))
 }
 
 /// The place names of an annotated document (its LOC and NAT entities, and ORG entities or
@@ -234,6 +252,7 @@ pub fn places(doc: &Doc) -> Vec<PlaceMention> {
             Some(PlaceMention {
                 span: m.span,
                 demonym: m.demonym,
+                dateline: is_dateline(text, m.span),
                 resolved: r?,
             })
         })
@@ -435,8 +454,8 @@ const LOCATIVE: &[&str] = &[
 
 /// Where an event happened (GDELT's ActionGeo): a place named in a locative phrase of the
 /// trigger's clause ("met … in Antalya"; the most specific, then the nearest); else a place the
-/// sentence names outside its actor phrases, nearest to the trigger; else none. Demonyms and
-/// countries named as actors are no locations.
+/// sentence names outside its actor phrases, nearest to the trigger; else none. Demonyms,
+/// datelines and countries named as actors are no locations.
 pub fn event_place<'p>(
     places: &'p [PlaceMention],
     coding: &crate::coding::SentenceCoding,
@@ -459,7 +478,7 @@ pub fn event_place<'p>(
         .collect();
     let in_sentence: Vec<&PlaceMention> = places
         .iter()
-        .filter(|p| !p.demonym && p.span.0 >= lo && p.span.1 <= hi)
+        .filter(|p| !p.demonym && !p.dateline && p.span.0 >= lo && p.span.1 <= hi)
         .filter(|p| !own.iter().any(|&(a, b)| p.span.0 >= a && p.span.1 <= b))
         .collect();
     // A locative phrase: the place, or a noun it modifies ("the resort city of Antalya"),

@@ -62,6 +62,7 @@ pub fn record_of(doc: &Doc, facts: &Facts) -> Value {
                 "text": text.get(p.span.0..p.span.1).unwrap_or(""),
                 "span": [p.span.0, p.span.1],
                 "demonym": p.demonym,
+                "dateline": p.dateline,
                 "name": place.name,
                 "type": place.kind.gdelt_type(&place.country),
                 "country": place.country,

@@ -37,6 +37,17 @@ fn seed_article_places() {
         "{antalya:?}"
     );
     assert_eq!(antalya.country, "TR");
+    // Ankara opens the body as its dateline: it is found, and marked so.
+    let mut doc = Doc::new(Article::new("seed", text.clone()));
+    dyad::pipeline::Annotator::new().annotate(&mut doc);
+    let ankara: Vec<_> = places(&doc)
+        .into_iter()
+        .filter(|p| &text[p.span.0..p.span.1] == "Ankara")
+        .collect();
+    assert!(
+        !ankara.is_empty() && ankara.iter().all(|p| p.dateline),
+        "{ankara:?}"
+    );
     for (name, cc) in [
         ("Kyiv", "UA"),
         ("Crimea", "UA"),
