@@ -397,6 +397,26 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
                 )
             })
             .collect();
+        let mut seen_themes = std::collections::BTreeSet::new();
+        let themes: String = list("themes")
+            .iter()
+            .filter_map(|t| {
+                let name = part(str_of(t, "theme"));
+                seen_themes.insert(name.clone()).then_some(name)
+            })
+            .collect::<Vec<_>>()
+            .join(";");
+        let v2_themes: String = list("themes")
+            .iter()
+            .map(|t| {
+                format!(
+                    "{},{}",
+                    part(str_of(t, "theme")),
+                    t["offset"].as_u64().unwrap_or(0)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(";");
         let amounts: Vec<String> = list("counts")
             .iter()
             .map(|c| {
@@ -435,8 +455,8 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
                 .map(|c| count(c, true))
                 .collect::<Vec<_>>()
                 .join(";"),
-            String::new(),
-            String::new(),
+            themes,
+            v2_themes,
             locations.join(";"),
             v2_locations.join(";"),
             names("persons", false),

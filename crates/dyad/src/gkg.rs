@@ -1,6 +1,6 @@
 //! The knowledge-graph record of an article (GDELT GKG's facts, with spans): its places,
-//! dates, quotes with speakers, counts, tone, persons and organisations — `dyad code --gkg
-//! FILE`.
+//! dates, quotes with speakers, counts, themes, tone, persons and organisations — `dyad code
+//! --gkg FILE`.
 
 use dyad_core::{Date, Doc};
 use serde_json::{json, Value};
@@ -107,6 +107,10 @@ pub fn record_of(doc: &Doc, facts: &Facts) -> Value {
         "dates": dates,
         "quotes": quotes,
         "counts": counts,
+        "themes": crate::themes::themes_of(doc)
+            .into_iter()
+            .map(|(t, at)| json!({"theme": t, "offset": at}))
+            .collect::<Vec<_>>(),
         "tone": crate::tone::tone(doc).json(),
         "persons": names("PER"),
         "organizations": names("ORG"),

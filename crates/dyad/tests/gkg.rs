@@ -126,3 +126,42 @@ fn tone_of_own_sentences() {
     assert!(good.activity > 0.0);
     assert_eq!(tone("We said it.").self_group, 100.0 / 3.0);
 }
+
+#[test]
+fn themes_are_gdelt_names_and_tag_own_sentences() {
+    let mut doc = Doc::new(Article::new(
+        "t",
+        "Refugees fled the shelling as the ceasefire collapsed. Police arrested protesters in March.",
+    ));
+    dyad::pipeline::Annotator::new().annotate(&mut doc);
+    let found: Vec<&str> = dyad::themes::themes_of(&doc)
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    for t in [
+        "REFUGEES",
+        "ARMEDCONFLICT",
+        "CEASEFIRE",
+        "ARREST",
+        "PROTEST",
+    ] {
+        assert!(found.contains(&t), "{t} not in {found:?}");
+    }
+    // "March" the month is no protest march: one PROTEST, from "protesters".
+    assert_eq!(
+        found.iter().filter(|&&t| t == "PROTEST").count(),
+        1,
+        "{found:?}"
+    );
+    let Some(lookup) = common::shared("reference/gdelt/LOOKUP-GKGTHEMES.txt") else {
+        return;
+    };
+    let known: std::collections::HashSet<String> = std::fs::read_to_string(lookup)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split('\t').next().map(str::to_string))
+        .collect();
+    for name in dyad::themes::names() {
+        assert!(known.contains(name), "{name} is no GDELT theme");
+    }
+}
