@@ -21,6 +21,24 @@ pub const KINDS: [&str; 8] = [
     "DISPLACED",
 ];
 
+/// Words before a number that make it a bound or an estimate.
+const QUALIFIERS: &[&str] = &[
+    "more",
+    "over",
+    "at",
+    "least",
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "some",
+    "roughly",
+    "approximately",
+    "estimated",
+    "than",
+    "up",
+];
+
 /// The kind a word (lemma) signals.
 fn kind_of(lemma: &str) -> Option<&'static str> {
     Some(match lemma {
@@ -177,42 +195,12 @@ pub fn find(s: &Sent) -> Vec<Count> {
         else {
             continue;
         };
-        let approximate = (i.saturating_sub(3)..i).any(|k| {
-            matches!(
-                s.words[k].lower.as_str(),
-                "more"
-                    | "over"
-                    | "least"
-                    | "about"
-                    | "around"
-                    | "nearly"
-                    | "almost"
-                    | "some"
-                    | "roughly"
-                    | "approximately"
-                    | "estimated"
-                    | "than"
-                    | "up"
-            )
-        });
-        let lo = (i.saturating_sub(3)..i)
-            .find(|&k| {
-                matches!(
-                    s.words[k].lower.as_str(),
-                    "more"
-                        | "over"
-                        | "at"
-                        | "about"
-                        | "around"
-                        | "nearly"
-                        | "almost"
-                        | "some"
-                        | "roughly"
-                        | "approximately"
-                        | "up"
-                )
-            })
-            .unwrap_or(i);
+        // "more than 2 million", "at least 12", "an estimated 5,000": a bound or an estimate,
+        // and where the count's words begin.
+        let qualifier =
+            (i.saturating_sub(3)..i).find(|&k| QUALIFIERS.contains(&s.words[k].lower.as_str()));
+        let approximate = qualifier.is_some();
+        let lo = qualifier.unwrap_or(i);
         let hi = noun.max(last);
         for u in used.iter_mut().take(hi + 1).skip(i) {
             *u = true;
