@@ -282,6 +282,11 @@ pub fn event_record(
     v["place"] = crate::geo::event_place(places, s, e).map_or(Value::Null, |(p, rule)| {
         crate::geo::place_json(doc, p, rule)
     });
+    for (role, actor) in [("source", &e.source), ("target", &e.target)] {
+        if let Some(a) = actor {
+            v[role]["place"] = crate::geo::actor_place(doc, places, a);
+        }
+    }
     // The date the event's clause states ("met on Thursday"); more than a week before the
     // story, the event is historical.
     if e.when.is_none() {

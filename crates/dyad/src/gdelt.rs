@@ -1,6 +1,10 @@
-//! GDELT 2.0 tables from dyad's records: `events.tsv` (61 columns), `mentions.tsv` (16) and
-//! `gkg.tsv` (GKG 2.1, 27), tab-separated in GDELT's column order and field formats, written by
-//! `dyad code … --out DIR` from the run's `events.jsonl` and `gkg.jsonl`.
+//! GDELT 2.0 tables from dyad's records: Events (61 columns), Mentions (16) and GKG 2.1 (27),
+//! in GDELT's column order and field formats, written by `dyad code … --out DIR` from the run's
+//! `events.jsonl` and `gkg.jsonl` as `events.tsv`, `mentions.tsv`, `gkg.tsv` and/or as Parquet
+//! (see [`crate::tables`]).
+//!
+//! Actor1Geo and Actor2Geo are each actor's place (see [`crate::geo::actor_place`]), ActionGeo
+//! the event's.
 //!
 //! The same event — same source, target, code and day — reported in several sentences or
 //! articles of a run is one Events row with a Mentions row per report: `NumMentions` counts the
@@ -11,19 +15,16 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Write as _};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use anyhow::Context as _;
 use dyad_core::cameo::{self, ActorKind};
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
 use serde_json::Value;
 
-/// GDELT's columns: Events, Mentions, GKG.
-pub const EVENT_COLUMNS: usize = 61;
-/// Mentions columns.
-pub const MENTION_COLUMNS: usize = 16;
-/// GKG 2.1 columns.
-pub const GKG_COLUMNS: usize = 27;
+use crate::tables::{self, Formats, TableWriter};
 
 /// No tab, newline or GDELT delimiter inside a field.
 fn clean(s: &str) -> String {
@@ -71,15 +72,11 @@ fn actor_parts(code: &str) -> (String, String, [String; 3]) {
     (country, group, [t(0), t(1), t(2)])
 }
 
-fn actor_fields(a: &Value) -> Vec<String> {
-    if a.is_null() {
-        return vec![String::new(); 10];
-    }
-    let code = str_of(a, "code");
+fn actor_fields(code: &str, text: &str) -> Vec<String> {
     let (country, group, types) = actor_parts(code);
     let mut v = vec![
         code.to_string(),
-        clean(str_of(a, "text")).to_uppercase(),
+        clean(text).to_uppercase(),
         country,
         group,
         String::new(),
@@ -90,8 +87,8 @@ fn actor_fields(a: &Value) -> Vec<String> {
     v
 }
 
-fn geo_fields(p: &Value) -> Vec<String> {
-    if p.is_null() {
+fn geo_fields(p: Option<&PlaceLine>) -> Vec<String> {
+    let Some(p) = p else {
         return vec![
             "0".into(),
             String::new(),
@@ -102,18 +99,103 @@ fn geo_fields(p: &Value) -> Vec<String> {
             String::new(),
             String::new(),
         ];
-    }
-    let num = |k: &str| p[k].as_f64().map_or(String::new(), |x| format!("{x}"));
+    };
     vec![
-        p["type"].as_u64().unwrap_or(0).to_string(),
-        clean(str_of(p, "name")),
-        str_of(p, "fips").to_string(),
-        str_of(p, "adm1").to_string(),
+        p.kind.to_string(),
+        clean(&p.name),
+        p.fips.clone().unwrap_or_default(),
+        p.adm1.clone(),
         String::new(),
-        num("lat"),
-        num("lon"),
-        clean(str_of(p, "feature_id")),
+        format!("{}", p.lat),
+        format!("{}", p.lon),
+        clean(&p.feature_id),
     ]
+}
+
+/// The fields of an `events.jsonl` record the tables use.
+#[derive(Debug, Deserialize)]
+struct EventLine {
+    #[serde(default)]
+    error: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    article: String,
+    #[serde(default)]
+    sentence: u64,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    cameo: String,
+    #[serde(default)]
+    source: Option<ActorLine>,
+    #[serde(default)]
+    target: Option<ActorLine>,
+    #[serde(default)]
+    place: Option<PlaceLine>,
+    #[serde(default)]
+    provenance: ProvenanceLine,
+}
+
+#[derive(Debug, Deserialize)]
+struct ActorLine {
+    code: String,
+    #[serde(default)]
+    text: String,
+    span: [u64; 2],
+    #[serde(default)]
+    place: Option<PlaceLine>,
+}
+
+/// A place as [`crate::geo::place_json`] writes it.
+#[derive(Debug, Deserialize)]
+struct PlaceLine {
+    #[serde(rename = "type")]
+    kind: u8,
+    name: String,
+    #[serde(default)]
+    fips: Option<String>,
+    #[serde(default)]
+    adm1: String,
+    lat: f64,
+    lon: f64,
+    #[serde(default)]
+    feature_id: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ProvenanceLine {
+    #[serde(default)]
+    verb: VerbLine,
+    #[serde(default)]
+    rule: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct VerbLine {
+    #[serde(default)]
+    span: Option<[u64; 2]>,
+}
+
+/// One report of an event: a Mentions row.
+struct Report {
+    article: String,
+    sentence: u64,
+    /// `YYYYMMDD`.
+    date: String,
+    /// Actor1, Actor2 and action offsets.
+    offsets: [Option<u64>; 3],
+    /// Coded by a rule rather than a dictionary pattern.
+    rule: bool,
+}
+
+/// An Events row: its first report's actor fields (10 actor fields then 8 geo fields each),
+/// its ActionGeo, and every report.
+struct Group {
+    actor1: Vec<String>,
+    actor2: Vec<String>,
+    action_geo: Vec<String>,
+    date: String,
+    code: String,
+    reports: Vec<Report>,
 }
 
 /// The date of an event record as `YYYYMMDD`.
@@ -121,14 +203,13 @@ fn compact(date: &str) -> String {
     date.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// The year with the fraction of it gone: GDELT's FractionDate.
+/// GDELT's FractionDate: the year plus (month × 30 + day) / 365, as its codebook defines it.
 fn fraction_date(date: &str) -> String {
     let Some(d) = dyad_core::Date::parse_iso(date) else {
         return String::new();
     };
-    let jan1 = dyad_core::Date::new(d.year(), 1, 1).unwrap_or(d);
-    let day = (d.days_since_epoch() - jan1.days_since_epoch()) as f64;
-    format!("{:.4}", f64::from(d.year()) + day / 365.0)
+    let part = (f64::from(d.month()) * 30.0 + f64::from(d.day())) / 365.0;
+    format!("{:.4}", f64::from(d.year()) + part)
 }
 
 /// GDELT's V2Tone from a GKG record's `tone`.
@@ -155,7 +236,7 @@ struct Article {
 
 /// Writes `events.tsv`, `mentions.tsv` and `gkg.tsv` in `dir` from `dir/events.jsonl` and
 /// `dir/gkg.jsonl`; returns the numbers of Events, Mentions and GKG rows.
-pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
+pub fn write_tables(dir: &Path, formats: Formats) -> anyhow::Result<(usize, usize, usize)> {
     let open = |name: &str| -> anyhow::Result<BufReader<std::fs::File>> {
         let p = dir.join(name);
         Ok(BufReader::new(
@@ -197,41 +278,82 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
             tone,
         }
     };
-    // Events grouped by (source, target, code, day), in order of first report.
-    let mut keys: Vec<(String, String, String, String)> = Vec::new();
-    let mut groups: BTreeMap<(String, String, String, String), Vec<Value>> = BTreeMap::new();
-    for line in open("events.jsonl")?.lines() {
+    // Events grouped by (source, target, code, day), in order of first report. A group keeps
+    // its first report's fields as GDELT writes them and a few numbers per report, not the
+    // records: memory grows with the events, not with the bytes of their records.
+    let mut order: Vec<(String, String, String, String)> = Vec::new();
+    let mut groups: FxHashMap<(String, String, String, String), Group> = FxHashMap::default();
+    for (n, line) in open("events.jsonl")?.lines().enumerate() {
         let line = line?;
-        let v: Value = serde_json::from_str(&line).context("events.jsonl: not JSON")?;
-        if v.get("error").is_some() {
+        let r: EventLine = serde_json::from_str(&line)
+            .with_context(|| format!("events.jsonl line {}: not an event record", n + 1))?;
+        if r.error.is_some() {
             continue;
         }
+        let actor_code =
+            |a: &Option<ActorLine>| a.as_ref().map_or(String::new(), |a| a.code.clone());
         let key = (
-            str_of(&v["source"], "code").to_string(),
-            str_of(&v["target"], "code").to_string(),
-            str_of(&v, "cameo").to_string(),
-            str_of(&v, "date").to_string(),
+            actor_code(&r.source),
+            actor_code(&r.target),
+            r.cameo.clone(),
+            r.date.clone(),
         );
-        if !groups.contains_key(&key) {
-            keys.push(key.clone());
+        let report = Report {
+            article: r.article.clone(),
+            sentence: r.sentence,
+            date: compact(&r.date),
+            offsets: [
+                r.source.as_ref().map(|a| a.span[0]),
+                r.target.as_ref().map(|a| a.span[0]),
+                r.provenance.verb.span.map(|s| s[0]),
+            ],
+            rule: r.provenance.rule.is_some(),
+        };
+        match groups.get_mut(&key) {
+            Some(g) => g.reports.push(report),
+            None => {
+                let actor = |a: &Option<ActorLine>| match a {
+                    Some(a) => {
+                        let mut f = actor_fields(&a.code, &a.text);
+                        f.extend(geo_fields(a.place.as_ref()));
+                        f
+                    }
+                    None => {
+                        let mut f = vec![String::new(); 10];
+                        f.extend(geo_fields(None));
+                        f
+                    }
+                };
+                order.push(key.clone());
+                groups.insert(
+                    key,
+                    Group {
+                        actor1: actor(&r.source),
+                        actor2: actor(&r.target),
+                        action_geo: geo_fields(r.place.as_ref()),
+                        date: r.date,
+                        code: r.cameo,
+                        reports: vec![report],
+                    },
+                );
+            }
         }
-        groups.entry(key).or_default().push(v);
     }
-    let mut events = std::io::BufWriter::new(std::fs::File::create(dir.join("events.tsv"))?);
-    let mut mentions = std::io::BufWriter::new(std::fs::File::create(dir.join("mentions.tsv"))?);
-    let mut n_mentions = 0;
-    for (id, key) in keys.iter().enumerate() {
-        let reports = &groups[key];
+    let mut events = TableWriter::create(dir, tables::EVENTS, formats)?;
+    let mut mentions = TableWriter::create(dir, tables::MENTIONS, formats)?;
+    for (id, key) in order.iter().enumerate() {
+        let g = &groups[key];
+        let reports = &g.reports;
         let first = &reports[0];
         let global_id = id + 1;
-        let date = str_of(first, "date");
-        let code = str_of(first, "cameo");
+        let date = g.date.as_str();
+        let code = g.code.as_str();
         let info = cameo::event(code);
         let ids: std::collections::BTreeSet<&str> =
-            reports.iter().map(|r| str_of(r, "article")).collect();
+            reports.iter().map(|r| r.article.as_str()).collect();
         let sources: std::collections::BTreeSet<String> =
             ids.iter().map(|a| art(a).source).collect();
-        let root = reports.iter().any(|r| r["sentence"].as_u64() == Some(0));
+        let root = reports.iter().any(|r| r.sentence == 0);
         let added = format!("{}000000", compact(date));
         let mut row: Vec<String> = vec![
             global_id.to_string(),
@@ -240,8 +362,8 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
             compact(date).get(..4).unwrap_or("").to_string(),
             fraction_date(date),
         ];
-        row.extend(actor_fields(&first["source"]));
-        row.extend(actor_fields(&first["target"]));
+        row.extend_from_slice(&g.actor1[..10]);
+        row.extend_from_slice(&g.actor2[..10]);
         row.extend([
             u8::from(root).to_string(),
             code.to_string(),
@@ -254,54 +376,42 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
             ids.len().to_string(),
             format!(
                 "{:.4}",
-                reports
-                    .iter()
-                    .map(|r| art(str_of(r, "article")).tone)
-                    .sum::<f64>()
-                    / reports.len() as f64
+                reports.iter().map(|r| art(&r.article).tone).sum::<f64>() / reports.len() as f64
             ),
         ]);
-        row.extend(geo_fields(&Value::Null));
-        row.extend(geo_fields(&Value::Null));
-        row.extend(geo_fields(&first["place"]));
+        row.extend_from_slice(&g.actor1[10..]);
+        row.extend_from_slice(&g.actor2[10..]);
+        row.extend_from_slice(&g.action_geo);
         row.push(added.clone());
-        row.push(clean(&art(str_of(first, "article")).url));
-        debug_assert_eq!(row.len(), EVENT_COLUMNS);
-        writeln!(events, "{}", row.join("\t"))?;
+        row.push(clean(&art(&first.article).url));
+        events.row(row)?;
         for r in reports {
-            let a = art(str_of(r, "article"));
-            let offset = |x: &Value| {
-                x["span"][0]
-                    .as_u64()
-                    .map_or(String::new(), |o| o.to_string())
-            };
-            let rule = r["provenance"]["rule"].is_string();
+            let a = art(&r.article);
+            let offset = |x: Option<u64>| x.map_or(String::new(), |o| o.to_string());
             let m = [
                 global_id.to_string(),
                 added.clone(),
-                format!("{}000000", compact(str_of(r, "date"))),
+                format!("{}000000", r.date),
                 "1".into(),
                 clean(&a.source),
                 clean(&a.url),
-                (r["sentence"].as_u64().unwrap_or(0) + 1).to_string(),
-                offset(&r["source"]),
-                offset(&r["target"]),
-                offset(&r["provenance"]["verb"]),
+                (r.sentence + 1).to_string(),
+                offset(r.offsets[0]),
+                offset(r.offsets[1]),
+                offset(r.offsets[2]),
                 "1".into(),
-                if rule { "50" } else { "100" }.into(),
+                if r.rule { "50" } else { "100" }.into(),
                 a.len.to_string(),
                 format!("{:.4}", a.tone),
                 String::new(),
                 String::new(),
             ];
-            writeln!(mentions, "{}", m.join("\t"))?;
-            n_mentions += 1;
+            mentions.row(m.into())?;
         }
     }
-    events.flush()?;
-    mentions.flush()?;
-    let mut gkg = std::io::BufWriter::new(std::fs::File::create(dir.join("gkg.tsv"))?);
-    let mut n_gkg = 0;
+    let n_events = events.finish()?;
+    let n_mentions = mentions.finish()?;
+    let mut gkg = TableWriter::create(dir, tables::GKG, formats)?;
     for (k, line) in open("gkg.jsonl")?.lines().enumerate() {
         let v: Value = serde_json::from_str(&line?).context("gkg.jsonl: not JSON")?;
         let id = str_of(&v, "article");
@@ -313,7 +423,8 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
             .filter(|p| p["demonym"] != Value::Bool(true))
             .collect();
         let loc = |p: &Value, v2: bool| {
-            let f = geo_fields(p);
+            let place = PlaceLine::deserialize(p).ok();
+            let f = geo_fields(place.as_ref());
             let mut parts = vec![f[0].clone(), part(&f[1]), f[2].clone(), f[3].clone()];
             if v2 {
                 parts.push(String::new());
@@ -476,10 +587,7 @@ pub fn write_tables(dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
             String::new(),
             String::new(),
         ];
-        debug_assert_eq!(row.len(), GKG_COLUMNS);
-        writeln!(gkg, "{}", row.join("\t"))?;
-        n_gkg += 1;
+        gkg.row(row.into())?;
     }
-    gkg.flush()?;
-    Ok((keys.len(), n_mentions, n_gkg))
+    Ok((n_events, n_mentions, gkg.finish()?))
 }

@@ -545,11 +545,19 @@ pub fn event_place<'p>(
 /// The JSON of an event's place for `dyad code`: name, GDELT type, kind, ISO and FIPS country,
 /// GDELT ADM1 code, coordinates, feature id, span and the rule that chose it.
 pub fn place_json(doc: &Doc, p: &PlaceMention, rule: &str) -> Value {
+    let mut v = gazetteer_place_json(p.resolved.place, rule);
+    v["text"] = doc.text().get(p.span.0..p.span.1).unwrap_or("").into();
+    v["span"] = serde_json::json!([p.span.0, p.span.1]);
+    v["resolved_by"] = p.resolved.rule.into();
+    v
+}
+
+/// A gazetteer place as [`place_json`] writes it, without a mention (no text or span).
+fn gazetteer_place_json(index: u32, rule: &str) -> Value {
     let gaz = Gazetteer::builtin();
-    let place = &gaz.places[p.resolved.place as usize];
+    let place = &gaz.places[index as usize];
     let country = gaz.country(&place.country);
     serde_json::json!({
-        "text": doc.text().get(p.span.0..p.span.1).unwrap_or(""),
         "name": place.name,
         "type": place.kind.gdelt_type(&place.country),
         "kind": place.kind.as_str(),
@@ -559,8 +567,63 @@ pub fn place_json(doc: &Doc, p: &PlaceMention, rule: &str) -> Value {
         "lat": (f64::from(place.lat) * 1e4).round() / 1e4,
         "lon": (f64::from(place.lon) * 1e4).round() / 1e4,
         "feature_id": place.geonameid.map_or_else(|| place.id.clone(), |g| g.to_string()),
-        "span": [p.span.0, p.span.1],
         "rule": rule,
-        "resolved_by": p.resolved.rule,
+    })
+}
+
+/// CAMEO country codes that are not the country's ISO 3166 alpha-3 code.
+const CAMEO_NOT_ISO: &[(&str, &str)] = &[
+    ("ROM", "ROU"),
+    ("TMP", "TLS"),
+    ("ZAR", "COD"),
+    ("KOS", "XKX"),
+    ("WSB", "PSE"),
+    ("GZS", "PSE"),
+];
+
+/// An actor's place (GDELT's Actor1Geo and Actor2Geo): the most specific place named inside
+/// the actor's phrase or its antecedent's ("the mayor of Kharkiv", "Russian troops", "Russia");
+/// else the country its CAMEO code starts with; else null.
+pub fn actor_place(doc: &Doc, places: &[PlaceMention], actor: &dyad_coder::ActorRef) -> Value {
+    use dyad_core::cameo::{self, ActorKind};
+    let gaz = Gazetteer::builtin();
+    // The country the actor's code starts with, as a gazetteer place.
+    let country = actor.code.get(..3).unwrap_or("");
+    let country = (cameo::actor(country).map(|a| a.kind) == Some(ActorKind::Country))
+        .then(|| {
+            let iso3 = CAMEO_NOT_ISO
+                .iter()
+                .find(|(c, _)| *c == country)
+                .map_or(country, |(_, iso)| iso);
+            gaz.country_place_iso3(iso3)
+        })
+        .flatten();
+    let iso2 = country.map(|c| gaz.places[c as usize].country.as_str());
+    let within = |p: &PlaceMention, s: dyad_core::Span| {
+        p.span.0 >= s.start as usize && p.span.1 <= s.end as usize
+    };
+    // "The foreign ministers of Kyrgyzstan and Tajikistan" coded TJKGOV: Tajikistan; then the
+    // most specific.
+    let rank = |p: &&PlaceMention| {
+        let place = &gaz.places[p.resolved.place as usize];
+        let other_country = iso2.is_some_and(|c| c != place.country);
+        let specific = match place.kind {
+            dyad_geo::Kind::City => 0,
+            dyad_geo::Kind::Adm1 => 1,
+            dyad_geo::Kind::Region => 2,
+            dyad_geo::Kind::Country => 3,
+        };
+        (other_country, specific)
+    };
+    if let Some(p) = places
+        .iter()
+        .filter(|p| !p.dateline)
+        .filter(|p| within(p, actor.span) || actor.antecedent.is_some_and(|a| within(p, a)))
+        .min_by_key(rank)
+    {
+        return place_json(doc, p, "named in the actor's phrase");
+    }
+    country.map_or(Value::Null, |c| {
+        gazetteer_place_json(c, "the actor's country (its code)")
     })
 }

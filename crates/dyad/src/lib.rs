@@ -37,6 +37,7 @@ pub mod nlp;
 pub mod pipeline;
 pub mod quotes;
 pub mod sample;
+pub mod tables;
 pub mod themes;
 pub mod time;
 pub mod tone;

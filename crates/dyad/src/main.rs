@@ -71,8 +71,9 @@ enum Command {
         /// here (JSONL, one object per article, in input order).
         #[arg(long)]
         gkg: Option<PathBuf>,
-        /// Write into this folder instead: events.jsonl, gkg.jsonl, and GDELT 2.0's tables
-        /// events.tsv (61 columns), mentions.tsv (16) and gkg.tsv (GKG 2.1, 27).
+        /// Write into this folder instead: events.jsonl and gkg.jsonl, GDELT 2.0's tables
+        /// events.tsv (61 columns), mentions.tsv (16) and gkg.tsv (GKG 2.1, 27), and the same
+        /// tables as Parquet; `--format jsonl|gdelt|parquet|all` picks (default all).
         #[arg(long, conflicts_with = "gkg")]
         out: Option<PathBuf>,
         #[command(flatten)]
@@ -404,6 +405,13 @@ enum Format {
     Text,
     /// CoNLL-U, one block per sentence (byte spans in MISC as TokenRange).
     Conllu,
+    /// `dyad code --out DIR`: GDELT 2.0's tables, events.tsv, mentions.tsv and gkg.tsv.
+    Gdelt,
+    /// `dyad code --out DIR`: the same tables as Parquet, events.parquet, mentions.parquet and
+    /// gkg.parquet.
+    Parquet,
+    /// `dyad code --out DIR`: jsonl, gdelt and parquet (the default with --out).
+    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -789,10 +797,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let date = coding.date()?;
             let config = coding.config();
             let parses = coding.parses.get();
-            let text = match run.format {
-                None | Some(Format::Jsonl) => false,
-                Some(Format::Text) => true,
-                Some(Format::Conllu) => {
+            // What goes to stdout (text or JSONL) or into --out (which files).
+            let (text, jsonl, tables) = match (run.format, out.is_some()) {
+                (None | Some(Format::Jsonl), false) => (false, true, None),
+                (Some(Format::Text), false) => (true, false, None),
+                (None | Some(Format::All), true) => (false, true, Some((true, true))),
+                (Some(Format::Jsonl), true) => (false, true, None),
+                (Some(Format::Gdelt), true) => (false, false, Some((true, false))),
+                (Some(Format::Parquet), true) => (false, false, Some((false, true))),
+                (Some(Format::Text), true) => {
+                    anyhow::bail!("--out DIR writes jsonl, gdelt, parquet or all, not text")
+                }
+                (Some(Format::Gdelt | Format::Parquet | Format::All), false) => {
+                    anyhow::bail!("--format gdelt, parquet and all write files: give --out DIR")
+                }
+                (Some(Format::Conllu), _) => {
                     anyhow::bail!(
                         "dyad code writes events as jsonl or text; CoNLL-U is for `dyad annotate`"
                     )
@@ -818,8 +837,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok((buf, side))
             };
             let code = annotate_with(records, &run, main_out.as_deref(), gkg.as_deref(), render)?;
-            if let Some(dir) = &out {
-                let (e, m, g) = dyad::gdelt::write_tables(dir)?;
+            if let (Some(dir), Some((tsv, parquet))) = (&out, tables) {
+                let formats = dyad::tables::Formats { tsv, parquet };
+                let (e, m, g) = dyad::gdelt::write_tables(dir, formats)?;
+                if !jsonl {
+                    // The records the tables were made from, not asked for.
+                    for name in ["events.jsonl", "gkg.jsonl"] {
+                        std::fs::remove_file(dir.join(name))
+                            .with_context(|| format!("removing {}", dir.join(name).display()))?;
+                    }
+                }
                 if !run.quiet {
                     eprintln!(
                         "dyad: {} Events, {m} Mentions and {g} GKG rows in {}",
@@ -900,12 +927,16 @@ fn annotate(
     default_format: Format,
 ) -> anyhow::Result<ExitCode> {
     let format = args.format.unwrap_or(default_format);
+    if matches!(format, Format::Gdelt | Format::Parquet | Format::All) {
+        anyhow::bail!("--format gdelt, parquet and all are for `dyad code --out DIR`");
+    }
     let render = |doc: &Doc| {
         let mut buf = Vec::with_capacity(doc.text().len() * 8);
         let written = match format {
             Format::Jsonl => output::write_jsonl(&mut buf, doc, args.with_text),
             Format::Text => output::write_text(&mut buf, doc),
             Format::Conllu => output::write_conllu(&mut buf, doc),
+            Format::Gdelt | Format::Parquet | Format::All => unreachable!("refused above"),
         };
         written.map(|()| (buf, Vec::new()))
     };

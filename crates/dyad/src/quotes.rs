@@ -180,10 +180,36 @@ pub fn quotes_in(doc: &Doc, sents: &[&Sent]) -> Vec<Quote> {
             .max_by_key(|&&(pa, pb)| (pb - pa, pa))
             .copied()
     };
+    // "…, Ihor Zhovkva, Zelenskiy's deputy chief of staff, said": the name set off by commas
+    // right before a speech verb (and its apposition), when the parse gives the verb no subject.
+    let set_off_name = |s: &Sent, v: usize| {
+        let verb = s.words[v].span.start as usize;
+        persons
+            .iter()
+            .filter(|&&(a, b)| a >= s.span.start as usize && b <= verb && verb - b <= 80)
+            .filter(|&&(a, b)| {
+                let between = &text[b..verb];
+                let set_off = text[..a].trim_end().ends_with(',') || a == s.span.start as usize;
+                set_off
+                    && (between.trim().is_empty()
+                        || between.starts_with(',') && between.trim_end().ends_with(','))
+            })
+            .max_by_key(|&&(a, _)| a)
+            .copied()
+    };
     let speaker_of = |s: &Sent, v: usize| -> Option<((usize, usize), &'static str)> {
-        let mut subj = s
-            .child(v, Rel::Subj)
-            .or_else(|| s.head_of(v).and_then(|h| s.child(h, Rel::Subj)))?;
+        // The verb's subject outside the quotes (a long quote can hold a wrong one), the
+        // nearest.
+        let subject = |h: usize| {
+            s.children(h)
+                .filter(|&c| {
+                    s.rel[c] == Rel::Subj && !inside(s.words[c].span.start as usize, &directs)
+                })
+                .min_by_key(|&c| c.abs_diff(h))
+        };
+        let Some(mut subj) = subject(v).or_else(|| s.head_of(v).and_then(subject)) else {
+            return set_off_name(s, v).map(|p| (p, "the name set off before the speech verb"));
+        };
         // "Hannah Pryce, who said …": the relative pronoun's noun.
         if matches!(s.words[subj].lower.as_str(), "who" | "which" | "that") {
             let mut x = s.head_of(subj).unwrap_or(v);

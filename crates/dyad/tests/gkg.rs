@@ -96,14 +96,26 @@ fn seed_article_record() {
     for v in ["2022-03-10", "2022-03-09", "2022-02-24", "2014"] {
         assert!(dates.contains(&v), "{v} not in {dates:?}");
     }
-    let speakers: Vec<&str> = record["quotes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|q| q["speaker"].as_str())
-        .collect();
-    for s in ["Kuleba", "Lavrov", "Zelensky", "Zhovkva"] {
-        assert!(speakers.contains(&s), "{s} not among {speakers:?}");
+    // Each quote of Kuleba, Lavrov (two), Zelensky and Zhovkva (one direct, one reported) has
+    // its speaker.
+    let quotes = record["quotes"].as_array().unwrap();
+    for (opening, speaker) in [
+        ("The broad narrative he conveyed", "Kuleba"),
+        ("but those contacts must have added value", "Lavrov"),
+        ("We want a Ukraine that’s friendly", "Lavrov"),
+        ("only after the direct talks", "Zelensky"),
+        ("our first and foremost pre-condition", "Zhovkva"),
+        ("Ukraine is insisting on security guarantees", "Zhovkva"),
+    ] {
+        let q = quotes
+            .iter()
+            .find(|q| q["text"].as_str().unwrap().starts_with(opening))
+            .unwrap_or_else(|| panic!("no quote {opening:?} in {quotes:?}"));
+        let found = q["speaker"].as_str().unwrap_or("");
+        assert!(
+            found.contains(speaker),
+            "{opening:?}: speaker {found:?}, not {speaker}"
+        );
     }
     let tone = &record["tone"];
     assert!(tone["words"].as_u64().unwrap() > 500, "{tone}");

@@ -36,3 +36,24 @@ ev = pd.read_csv(f"{out}/events.tsv", sep="\t", header=None, names=headers["even
                  dtype=str, quoting=csv.QUOTE_NONE, keep_default_na=False)
 assert (ev["NumMentions"].astype(int) >= 1).all()
 assert ev["EventRootCode"].str.len().eq(2).all()
+
+# The Parquet files, when pyarrow is there: the same rows, GDELT's column names, typed.
+try:
+    import pyarrow  # noqa: F401
+except ImportError:
+    pyarrow = None
+if pyarrow is not None:
+    for name, cols in headers.items():
+        stem = name.removesuffix(".tsv")
+        pq = pd.read_parquet(f"{out}/{stem}.parquet")
+        assert list(pq.columns) == cols, (stem, list(pq.columns)[:5])
+        tsv = pd.read_csv(f"{out}/{name}", sep="\t", header=None, names=cols, dtype=str,
+                          quoting=csv.QUOTE_NONE, keep_default_na=False)
+        assert len(pq) == len(tsv), (stem, len(pq), len(tsv))
+        print(f"{stem}.parquet: {len(pq)} rows x {pq.shape[1]} columns")
+    ev = pd.read_parquet(f"{out}/events.parquet")
+    assert str(ev["GLOBALEVENTID"].dtype) == "int64", ev["GLOBALEVENTID"].dtype
+    assert str(ev["GoldsteinScale"].dtype) == "float64", ev["GoldsteinScale"].dtype
+    assert (ev["NumMentions"] >= 1).all()
+elif __import__("os").environ.get("DYAD_REQUIRE_PANDAS") == "1":
+    raise SystemExit("pyarrow is missing, and DYAD_REQUIRE_PANDAS=1 says the Parquet check must run")
