@@ -20,6 +20,7 @@
 #![deny(missing_docs)]
 
 pub mod cameo;
+pub mod codec;
 pub mod plover;
 
 mod article;

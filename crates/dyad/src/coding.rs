@@ -376,6 +376,28 @@ pub fn write_events_jsonl(
     }
 }
 
+/// The event records of a coded article, as [`write_events_jsonl`] writes them; none for an
+/// article that was not coded (no date, or a bad supplied parse).
+pub fn event_records(
+    doc: &Doc,
+    lex: &Lexicon,
+    events: &DocEvents,
+    facts: &crate::gkg::Facts,
+) -> Vec<Value> {
+    match events {
+        DocEvents::Coded { date, codings } => codings
+            .iter()
+            .flat_map(|sc| {
+                sc.coded
+                    .events
+                    .iter()
+                    .map(move |e| event_record(doc, lex, sc, e, *date, facts))
+            })
+            .collect(),
+        DocEvents::NoDate | DocEvents::BadParse(_) => Vec::new(),
+    }
+}
+
 /// The facts of a coded article (places, quotes, dates, counts) over the sentence views its
 /// coding built.
 pub fn facts(doc: &Doc, events: &DocEvents, fallback: Option<Date>) -> crate::gkg::Facts {

@@ -33,6 +33,16 @@ pub enum GazetteerCommand {
         #[arg(long)]
         towns: Option<PathBuf>,
     },
+    /// Draw the dashboard's world map (country outlines as SVG paths) from Natural Earth's
+    /// TopoJSON (`countries-110m.json` in ../shared/geo).
+    Outlines {
+        /// The TopoJSON file.
+        #[arg(long, default_value = "../shared/geo/countries-110m.json")]
+        topojson: PathBuf,
+        /// Where to write the map.
+        #[arg(long, default_value = "crates/server/assets/world.json")]
+        out: PathBuf,
+    },
     /// Resolve place names as the geoparser would, alone or in a context: `dyad gazetteer
     /// lookup Paris` lists the candidates best first.
     Lookup {
@@ -45,6 +55,18 @@ pub enum GazetteerCommand {
 /// Runs `dyad gazetteer …`.
 pub fn gazetteer_cli(cmd: &GazetteerCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        GazetteerCommand::Outlines { topojson, out } => {
+            let json = std::fs::read_to_string(topojson)
+                .with_context(|| format!("reading {}", topojson.display()))?;
+            let map = dyad_geo::build::map_outlines(&json).map_err(anyhow::Error::msg)?;
+            std::fs::write(out, &map).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!(
+                "dyad gazetteer outlines: {} bytes in {}",
+                map.len(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         GazetteerCommand::Build {
             geo,
             out,

@@ -17,6 +17,8 @@ use dyad_nlp::ner::Ner;
 use dyad_nlp::parser::Parser as DepParser;
 use dyad_nlp::tagger::Tagger;
 
+mod cmd;
+
 /// dyad turns news articles into structured political event data.
 #[derive(Debug, Parser)]
 #[command(name = "dyad", version, about, propagate_version = true)]
@@ -79,6 +81,19 @@ enum Command {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Annotate, code and store articles in a store (SQLite): idempotent (an article whose URL
+    /// or text is stored is skipped) and resumable (a transaction per batch).
+    Ingest(cmd::store::IngestArgs),
+    /// Code a store's articles again from their stored annotation (with new dictionaries:
+    /// --dicts DIR) and report the events added and removed, per root code.
+    Recode(cmd::store::RecodeArgs),
+    /// Print a store's events by actor, code, dates, distance or article text.
+    Query(cmd::store::QueryArgs),
+    /// Write a store's events and GKG records as JSONL, GDELT tables or Parquet.
+    Export(cmd::store::ExportArgs),
+    /// Serve a store over HTTP: the JSON API (/api/…, described at /api/openapi.json) and the
+    /// dashboard at /.
+    Serve(cmd::serve::ServeArgs),
     /// Show how one sentence (or short text) is coded: tokens, parse, actors, pattern.
     Explain {
         /// The text.
@@ -857,6 +872,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(code)
         }
+        Command::Ingest(args) => cmd::store::ingest(args),
+        Command::Recode(args) => cmd::store::recode(args),
+        Command::Query(args) => cmd::store::query(args),
+        Command::Export(args) => cmd::store::export(args),
+        Command::Serve(args) => cmd::serve::serve(args),
         Command::Explain { text, coding } => {
             let lex = coding.lexicon(false)?;
             let date = coding

@@ -366,9 +366,13 @@ fn parse_country_info(text: &str) -> Result<Vec<CountryRow>, String> {
     Ok(out)
 }
 
-/// Country label points from a TopoJSON world (`world-atlas` layout): per ISO numeric id, the
-/// area centroid of the country's largest polygon.
-pub fn topojson_centroids(json: &str) -> Result<BTreeMap<String, (f64, f64)>, String> {
+/// The countries of a TopoJSON file (`objects.countries`, Natural Earth via world-atlas): id
+/// (ISO 3166-1 numeric), name, and polygons, each a list of rings of `(lon, lat)` points, the
+/// outer ring first.
+pub type Country = (String, String, Vec<Vec<Vec<(f64, f64)>>>);
+
+/// Decodes the countries of a TopoJSON file (delta-encoded arcs, `~i` for arc `i` reversed).
+pub fn topojson_countries(json: &str) -> Result<Vec<Country>, String> {
     let v: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("TopoJSON: {e}"))?;
     let scale = &v["transform"]["scale"];
     let translate = &v["transform"]["translate"];
@@ -415,33 +419,99 @@ pub fn topojson_centroids(json: &str) -> Result<BTreeMap<String, (f64, f64)>, St
         }
         pts
     };
-    let mut out = BTreeMap::new();
+    let mut out = Vec::new();
     let geoms = v["objects"]["countries"]["geometries"]
         .as_array()
         .ok_or("TopoJSON: no countries")?;
     for g in geoms {
-        let Some(id) = g["id"].as_str() else {
-            continue;
-        };
+        let id = g["id"].as_str().unwrap_or("").to_string();
+        let name = g["properties"]["name"].as_str().unwrap_or("").to_string();
         let polygons: Vec<&serde_json::Value> = match g["type"].as_str() {
             Some("Polygon") => vec![&g["arcs"]],
             Some("MultiPolygon") => g["arcs"].as_array().into_iter().flatten().collect(),
             _ => continue,
         };
+        let polygons = polygons
+            .into_iter()
+            .map(|p| p.as_array().into_iter().flatten().map(ring).collect())
+            .collect();
+        out.push((id, name, polygons));
+    }
+    Ok(out)
+}
+
+/// Country label points `(lat, lon)` by ISO 3166-1 numeric id: the centroid of each country's
+/// largest polygon.
+pub fn topojson_centroids(json: &str) -> Result<BTreeMap<String, (f64, f64)>, String> {
+    let mut out = BTreeMap::new();
+    for (id, _, polygons) in topojson_countries(json)? {
+        if id.is_empty() {
+            continue;
+        }
         let mut best: Option<(f64, (f64, f64))> = None;
-        for p in polygons {
-            let Some(outer) = p.get(0) else { continue };
-            if let Some((area, c)) = centroid(&ring(outer)) {
+        for p in &polygons {
+            let Some(outer) = p.first() else { continue };
+            if let Some((area, c)) = centroid(outer) {
                 if best.is_none_or(|(a, _)| area > a) {
                     best = Some((area, c));
                 }
             }
         }
         if let Some((_, (lon, lat))) = best {
-            out.insert(id.to_string(), (lat, lon));
+            out.insert(id, (lat, lon));
         }
     }
     Ok(out)
+}
+
+/// The world map of the dashboard: every country as an SVG path in an equirectangular
+/// projection (x = lon + 180, y = 90 − lat, a 360 × 180 box), points 0.1° apart at least.
+pub fn map_outlines(json: &str) -> Result<String, String> {
+    let mut countries = Vec::new();
+    for (id, name, polygons) in topojson_countries(json)? {
+        let mut d = String::new();
+        for ring in polygons.iter().flatten() {
+            let mut last: Option<(i64, i64)> = None;
+            let mut n = 0;
+            let start = d.len();
+            for &(lon, lat) in ring {
+                let p = (
+                    ((lon + 180.0) * 10.0).round() as i64,
+                    ((90.0 - lat) * 10.0).round() as i64,
+                );
+                if last == Some(p) {
+                    continue;
+                }
+                let f = |v: i64| {
+                    format!(
+                        "{}{}.{}",
+                        if v < 0 { "-" } else { "" },
+                        v.abs() / 10,
+                        v.abs() % 10
+                    )
+                };
+                d.push_str(if n == 0 { "M" } else { "L" });
+                d.push_str(&format!("{} {}", f(p.0), f(p.1)));
+                last = Some(p);
+                n += 1;
+            }
+            if n < 3 {
+                d.truncate(start);
+            } else {
+                d.push('Z');
+            }
+        }
+        if !d.is_empty() {
+            countries.push(serde_json::json!({"id": id, "name": name, "d": d}));
+        }
+    }
+    Ok(serde_json::json!({
+        "source": "Natural Earth 1:110m admin-0 (public domain) via world-atlas; drawn by dyad gazetteer outlines",
+        "width": 360,
+        "height": 180,
+        "countries": countries,
+    })
+    .to_string())
 }
 
 /// Area and centroid `(x, y)` of a closed ring by the shoelace formula.

@@ -1,0 +1,4 @@
+//! One module per group of subcommands; `main.rs` parses arguments and dispatches here.
+
+pub(crate) mod serve;
+pub(crate) mod store;
