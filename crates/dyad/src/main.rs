@@ -37,11 +37,9 @@ enum Command {
         #[command(flatten)]
         run: RunArgs,
     },
-    /// Run the whole pipeline on the bundled sample corpus (data/sample).
-    Demo {
-        #[command(flatten)]
-        run: RunArgs,
-    },
+    /// Run the whole pipeline on the bundled sample corpus (data/sample): a table of events per
+    /// article, the full outputs and a store in target/dyad-demo, and how to serve them.
+    Demo(cmd::demo::DemoArgs),
     /// Score dyad against gold data.
     Eval {
         #[command(subcommand)]
@@ -549,21 +547,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let records = read::open(&inputs, &run.reader_config());
             annotate(records, &run, Format::Jsonl)
         }
-        Command::Demo { run } => {
-            let records = dyad::sample::records(&run.reader_config());
-            if run.format.is_some() {
-                return annotate(Box::new(records.into_iter()), &run, Format::Text);
-            }
-            // Text output with each article's coded events after it.
-            let lex = dyad::coding::builtin_lexicon();
-            let render = |doc: &Doc| {
-                let mut buf = Vec::with_capacity(doc.text().len() * 8);
-                output::write_text(&mut buf, doc)?;
-                buf.extend_from_slice(dyad::coding::events_text(doc, lex, None).as_bytes());
-                Ok((buf, Vec::new()))
-            };
-            annotate_with(Box::new(records.into_iter()), &run, None, None, render)
-        }
+        Command::Demo(args) => cmd::demo::demo(args),
         Command::Eval { what } => {
             let segmenter = dyad_text::Segmenter::new();
             match what {

@@ -30,6 +30,48 @@ fn demo_runs_clean() {
     assert!(text.contains("# sample-001"), "{text}");
 }
 
+/// The default demo: a short table of events per article, the outputs and the store written,
+/// and the command that serves them.
+#[test]
+fn demo_tables_outputs_and_store() {
+    let dir = std::env::temp_dir().join(format!("dyad-demo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = dyad(&["demo", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("\nsample-005  2024-01-11  Moldova demands withdrawal"),
+        "{text}"
+    );
+    assert!(text.contains("  source "), "{text}");
+    assert!(text.contains("102 Demand diplomatic cooperation"), "{text}");
+    assert!(text.contains("serve --db"), "{text}");
+    assert!(
+        !text.contains("|"),
+        "no token dump without --verbose: {text}"
+    );
+    assert!(text.lines().count() < 200, "{text}");
+    for f in [
+        "dyad.db",
+        "out/events.jsonl",
+        "out/events.tsv",
+        "out/gkg.parquet",
+    ] {
+        assert!(dir.join(f).exists(), "{f}");
+    }
+    // Twice in a row: the store is made afresh, not duplicated.
+    let again = dyad(&["demo", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(again.stdout, text.as_bytes());
+    let verbose = dyad(&["demo", "--verbose", "--dir", dir.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&verbose.stdout).contains("|"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn output_is_identical_whatever_the_thread_count() {
     let one = dyad(&[
