@@ -27,6 +27,9 @@ pub(crate) struct DemoArgs {
     run: RunArgs,
 }
 
+/// What the demo prints of an article, and what it stores.
+type Shown = (String, NewArticle);
+
 /// Cuts `s` to `n` characters, with an ellipsis when cut.
 fn cut(s: &str, n: usize) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -118,7 +121,7 @@ pub(crate) fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let mut store = Store::open(&db)?;
     let verbose = args.verbose;
-    let render = |doc: &Doc| -> io::Result<(String, NewArticle)> {
+    let render = |doc: &Doc| -> io::Result<Shown> {
         let events = dyad::coding::code_events(
             doc,
             lex,
@@ -149,7 +152,7 @@ pub(crate) fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let mut out = io::stdout().lock();
     let mut batch = Vec::new();
     let mut failed = 0;
-    let sink = |r: Result<(&Doc, io::Result<(String, NewArticle)>), &RecordError>| {
+    let sink = |r: Result<(&Doc, io::Result<Shown>), &RecordError>| {
         match r {
             Ok((_, rendered)) => {
                 let (shown, new) = rendered?;
