@@ -92,6 +92,9 @@ enum Command {
     /// Serve a store over HTTP: the JSON API (/api/…, described at /api/openapi.json) and the
     /// dashboard at /.
     Serve(cmd::serve::ServeArgs),
+    /// Load-test a running `dyad serve`: requests at a fixed rate for a bounded time; prints
+    /// requests/s and latency percentiles.
+    Loadtest(cmd::loadtest::LoadtestArgs),
     /// Show how one sentence (or short text) is coded: tokens, parse, actors, pattern.
     Explain {
         /// The text.
@@ -861,6 +864,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Query(args) => cmd::store::query(args),
         Command::Export(args) => cmd::store::export(args),
         Command::Serve(args) => cmd::serve::serve(args),
+        Command::Loadtest(args) => cmd::loadtest::loadtest(args),
         Command::Explain { text, coding } => {
             let lex = coding.lexicon(false)?;
             let date = coding
