@@ -86,9 +86,9 @@ function renderEvents(page) {
     body.append(tr);
   }
   document.getElementById("events-count").textContent =
-    `${page.total ? page.offset + 1 : 0}–${page.offset + page.events.length} of ${page.total}`;
+    `${page.total ? page.offset + 1 : 0}–${page.offset + page.events.length} of ${page.total}${page.total_is_lower_bound ? "+" : ""}`;
   document.getElementById("prev").disabled = page.offset === 0;
-  document.getElementById("next").disabled = page.offset + page.events.length >= page.total;
+  document.getElementById("next").disabled = page.events.length < page.limit;
 }
 
 function renderTimeline(days) {

@@ -361,7 +361,13 @@ async fn events(State(st): State<AppState>, Query(q): Query<HashMap<String, Stri
         .pool
         .with(move |s| s.events(&filter).map_err(store_error))
         .await?;
-    json_response(json!({"total": total, "offset": offset, "limit": limit, "events": events}))
+    json_response(json!({
+        "total": total,
+        "total_is_lower_bound": total >= dyad_store::COUNT_CAP,
+        "offset": offset,
+        "limit": limit,
+        "events": events,
+    }))
 }
 
 async fn timeline(

@@ -509,9 +509,14 @@ pub(crate) fn query(args: QueryArgs) -> anyhow::Result<ExitCode> {
             for r in &rows {
                 writeln!(out, "{}", line(r))?;
             }
+            let plus = if total >= dyad_store::COUNT_CAP {
+                "+"
+            } else {
+                ""
+            };
             writeln!(
                 out,
-                "{} of {total} events (--offset {} --limit {})",
+                "{} of {total}{plus} events (--offset {} --limit {})",
                 rows.len(),
                 args.filter.offset,
                 args.filter.limit
