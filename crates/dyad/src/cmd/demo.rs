@@ -107,7 +107,11 @@ pub(crate) fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let run = &args.run;
     let records = dyad::sample::records(&run.reader_config());
     if run.format.is_some() {
-        return crate::annotate(Box::new(records.into_iter()), run, crate::Format::Text);
+        return crate::cmd::annotate::annotate(
+            Box::new(records.into_iter()),
+            run,
+            crate::Format::Text,
+        );
     }
     let lex = dyad::coding::builtin_lexicon();
     std::fs::create_dir_all(&args.dir)
