@@ -9,8 +9,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 #[test]
 fn dashboard_in_chromium() {
@@ -63,21 +62,8 @@ fn dashboard_in_chromium() {
         "{}",
         String::from_utf8_lossy(&ingest.stderr)
     );
-    let mut server = Command::new(env!("CARGO_BIN_EXE_dyad"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stderr.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
+    let server = common::serve(&db, &[]);
+    let url = format!("http://{}/", server.addr);
     let artifacts = repo.join("target/test-artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();
     let shot = artifacts.join("dashboard.png");
@@ -89,8 +75,7 @@ fn dashboard_in_chromium() {
         .current_dir(repo.join("tests/browser"))
         .output()
         .unwrap();
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     println!("{}", String::from_utf8_lossy(&run.stdout));
     assert!(
         run.status.success(),

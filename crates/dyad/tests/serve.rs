@@ -4,42 +4,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(db: &std::path::Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dyad"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .args(extra)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    Server { child, addr }
-}
+use std::process::Command;
 
 /// One HTTP/1.1 request; (status, headers, body).
 fn request(
@@ -117,7 +84,7 @@ fn api_and_dashboard() {
         "{}",
         String::from_utf8_lossy(&ingest.stderr)
     );
-    let server = start(&db, &["--token", "s3cret"]);
+    let server = common::serve(&db, &["--token", "s3cret"]);
     let a = server.addr.as_str();
 
     assert_eq!(
@@ -213,7 +180,7 @@ fn api_and_dashboard() {
     drop(server);
 
     // The rate limit answers 429 with its code.
-    let server = start(&db, &["--rate", "1"]);
+    let server = common::serve(&db, &["--rate", "1"]);
     let codes: Vec<u16> = (0..6).map(|_| get(&server.addr, "/healthz").0).collect();
     assert!(codes.contains(&429), "{codes:?}");
     std::fs::remove_dir_all(&dir).ok();

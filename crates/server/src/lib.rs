@@ -370,6 +370,13 @@ async fn events(State(st): State<AppState>, Query(q): Query<HashMap<String, Stri
     }))
 }
 
+/// Days as the API writes them, the mean Goldstein score to two decimals.
+fn days_json(days: Vec<dyad_store::DayCount>) -> Vec<Value> {
+    days.into_iter()
+        .map(|d| json!({"date": d.date, "events": d.events, "goldstein": (d.goldstein * 100.0).round() / 100.0}))
+        .collect()
+}
+
 async fn timeline(
     State(st): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -379,10 +386,7 @@ async fn timeline(
         .pool
         .with(move |s| s.timeline(&filter).map_err(store_error))
         .await?;
-    let days: Vec<Value> = days
-        .into_iter()
-        .map(|d| json!({"date": d.date, "events": d.events, "goldstein": (d.goldstein * 100.0).round() / 100.0}))
-        .collect();
+    let days = days_json(days);
     json_response(json!({"days": days}))
 }
 
@@ -458,10 +462,7 @@ async fn dyads(
             .pool
             .with(move |s| s.timeline(&filter).map_err(store_error))
             .await?;
-        let days: Vec<Value> = days
-            .into_iter()
-            .map(|d| json!({"date": d.date, "events": d.events, "goldstein": (d.goldstein * 100.0).round() / 100.0}))
-            .collect();
+        let days = days_json(days);
         return json_response(json!({"source": source, "target": target, "days": days}));
     }
     let pairs = st

@@ -47,3 +47,41 @@ pub fn report_field(report: &str, name: &str) -> f64 {
         .and_then(|x| x.parse().ok())
         .unwrap_or_else(|| panic!("no {name} in {report}"))
 }
+
+/// A running `dyad serve`, killed when dropped.
+pub struct Server {
+    child: std::process::Child,
+    /// The `HOST:PORT` it listens on.
+    pub addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `dyad serve` over the store `db` on a free port of 127.0.0.1, with `extra`
+/// arguments, and waits until it listens.
+pub fn serve(db: &Path, extra: &[&str]) -> Server {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dyad"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .args(extra)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    Server { child, addr }
+}
