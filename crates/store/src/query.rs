@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 
 use crate::{Result, Store, StoreError};
 
-/// Totals of [`Store::events`] are counted up to this many.
-pub const COUNT_CAP: u64 = 10_000;
+/// Totals of [`Store::events`] are counted up to this many (the timeline counts exactly).
+pub const COUNT_CAP: u64 = 2_000;
 
 /// Which events to read. Codes are prefixes (`RUS` matches `RUSGOV`; `19` matches `190`,
 /// `193`); dates are inclusive `YYYY-MM-DD`; `text` is words all found in the article.
@@ -133,10 +133,9 @@ impl Filter {
         self.sql_for(false)
     }
 
-    /// The WHERE clause for reading a page in date order. Actor and short code prefixes often
-    /// match a large share of the events: walking the date index in order (a `+` keeps SQLite
-    /// off the code and actor indexes) finds a page sooner than sorting every match, and costs
-    /// one pass over a narrow index when they match little.
+    /// The WHERE clause for reading a page in date order when a filter matches many events:
+    /// walking the date index in order (a `+` keeps SQLite off the code and actor indexes)
+    /// finds a page sooner than sorting every match.
     fn page_sql(&self) -> Result<(String, Vec<Box<dyn ToSql>>)> {
         self.sql_for(true)
     }
@@ -285,13 +284,23 @@ impl Store {
                 ))?
                 .query_row(refs.as_slice(), |r| r.get(0))?
         };
-        let (clause, mut params) = filter.page_sql()?;
+        // Few matches: the indexes find them all and sorting them is cheap. Many: walking the
+        // date index finds a page sooner.
+        let (clause, mut params) = if (total as u64) < COUNT_CAP {
+            filter.sql()?
+        } else {
+            filter.page_sql()?
+        };
         params.push(Box::new(filter.limit.min(10_000) as i64));
         params.push(Box::new(filter.offset as i64));
         let n = params.len();
         let sql = format!(
-            "SELECT e.id, e.article, r.record FROM events e JOIN event_records r ON r.id = e.id
-             {clause} ORDER BY e.date, e.id LIMIT ?{} OFFSET ?{n}",
+            // The page's ids first (the narrow table only), then their records: rows skipped
+            // by OFFSET never touch a record.
+            "SELECT p.id, p.article, r.record FROM (
+                 SELECT e.id, e.article, e.date FROM events e {clause}
+                 ORDER BY e.date, e.id LIMIT ?{} OFFSET ?{n}) p
+             JOIN event_records r ON r.id = p.id ORDER BY p.date, p.id",
             n - 1
         );
         let refs: Vec<&dyn ToSql> = params.iter().map(AsRef::as_ref).collect();
