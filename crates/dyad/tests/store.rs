@@ -168,6 +168,7 @@ fn recode_with_other_dictionaries() {
     // The same dictionaries: nothing changes.
     let same = ok(&dyad(&["recode", "--db", s(&db)]));
     assert!(same.contains("(+0 -0)"), "{same}");
+    assert_eq!(stats(&db), before, "places, quotes and counts stay");
     // Without the meeting patterns (040), their events go.
     let dicts = dir.join("dicts");
     copy_dir(&common::repo().join("dicts"), &dicts);

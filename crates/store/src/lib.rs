@@ -189,9 +189,14 @@ pub struct Recoded {
     pub id: i64,
     /// Its event records.
     pub events: Vec<Value>,
-    /// Its GKG record.
-    pub gkg: Value,
+    /// Its GKG record, when it changed (dictionaries change events, not GKG facts): `None`
+    /// keeps the stored record and its places, quotes, counts and themes.
+    pub gkg: Option<Value>,
 }
+
+/// What identifies an event within its article: sentence, source code, CAMEO code, target
+/// code (empty when there is no such actor).
+pub type EventKey = (i64, String, String, String);
 
 /// An open store.
 #[derive(Debug)]
@@ -357,20 +362,17 @@ impl Store {
         }
     }
 
-    /// The stored event records of some articles, by article.
-    pub fn event_records(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<Value>>> {
-        let mut out: std::collections::HashMap<i64, Vec<Value>> = Default::default();
+    /// What identifies each stored event of some articles, by article: sentence, source code,
+    /// CAMEO code, target code (read from the columns, no record parsed).
+    pub fn event_keys(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<EventKey>>> {
+        let mut out: std::collections::HashMap<i64, Vec<_>> = Default::default();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.record FROM events e JOIN event_records r ON r.id = e.id
-                 WHERE e.article = ?1 ORDER BY e.id",
+            "SELECT sentence, source, code, target FROM events WHERE article = ?1 ORDER BY id",
         )?;
         for &id in ids {
-            let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
-            let mut list = Vec::new();
-            for r in rows {
-                list.push(serde_json::from_str(&r?)?);
-            }
-            out.insert(id, list);
+            let rows =
+                stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            out.insert(id, rows.collect::<rusqlite::Result<_>>()?);
         }
         Ok(out)
     }
@@ -380,13 +382,20 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut n = 0;
         for r in batch {
-            for table in ["events", "places", "quotes", "counts", "themes"] {
+            let tables: &[&str] = if r.gkg.is_some() {
+                &["events", "places", "quotes", "counts", "themes"]
+            } else {
+                &["events"]
+            };
+            for table in tables {
                 tx.prepare_cached(&format!("DELETE FROM {table} WHERE article = ?1"))?
                     .execute([r.id])?;
             }
-            tx.prepare_cached("UPDATE articles SET gkg = ?2 WHERE id = ?1")?
-                .execute(params![r.id, r.gkg.to_string()])?;
-            n += insert_codings(&tx, r.id, &r.events, &r.gkg)?;
+            if let Some(gkg) = &r.gkg {
+                tx.prepare_cached("UPDATE articles SET gkg = ?2 WHERE id = ?1")?
+                    .execute(params![r.id, gkg.to_string()])?;
+            }
+            n += insert_codings(&tx, r.id, &r.events, r.gkg.as_ref())?;
         }
         tx.commit()?;
         Ok(n)
@@ -461,10 +470,16 @@ fn insert_article(tx: &Transaction<'_>, a: &NewArticle) -> Result<Option<usize>>
         return Ok(None);
     }
     let id = tx.last_insert_rowid();
-    Ok(Some(insert_codings(tx, id, &a.events, &a.gkg)?))
+    Ok(Some(insert_codings(tx, id, &a.events, Some(&a.gkg))?))
 }
 
-fn insert_codings(tx: &Transaction<'_>, id: i64, events: &[Value], gkg: &Value) -> Result<usize> {
+/// Stores an article's events and, when given, the facts of its GKG record.
+fn insert_codings(
+    tx: &Transaction<'_>,
+    id: i64,
+    events: &[Value],
+    gkg: Option<&Value>,
+) -> Result<usize> {
     let s = |v: &Value| v.as_str().map(str::to_owned);
     let mut ev = tx.prepare_cached(
         "INSERT INTO events (article, sentence, date, code, root, quad, goldstein, source,
@@ -490,6 +505,9 @@ fn insert_codings(tx: &Transaction<'_>, id: i64, events: &[Value], gkg: &Value) 
         rec.execute(params![tx.last_insert_rowid(), e.to_string()])?;
         n += 1;
     }
+    let Some(gkg) = gkg else {
+        return Ok(n);
+    };
     let list = |k: &str| gkg[k].as_array().map_or(&[][..], Vec::as_slice);
     let span = |v: &Value, i: usize| v["span"][i].as_i64().unwrap_or(0);
     let mut st = tx.prepare_cached(

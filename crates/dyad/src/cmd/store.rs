@@ -15,7 +15,7 @@ use dyad::pipeline::{self, Annotator, RunConfig};
 use dyad_core::{Doc, RecordError};
 use dyad_io::output;
 use dyad_io::read;
-use dyad_store::{Filter, NewArticle, Recoded, Store};
+use dyad_store::{EventKey, Filter, NewArticle, Recoded, Store};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -316,9 +316,6 @@ pub(crate) fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// What identifies an event across codings: sentence, source, code, target.
-type EventKey = (i64, String, String, String);
-
 fn key_of(v: &Value) -> EventKey {
     let s = |x: &Value| x.as_str().unwrap_or("").to_string();
     (
@@ -330,7 +327,8 @@ fn key_of(v: &Value) -> EventKey {
 }
 
 /// Codes every stored article again from its stored annotation (no annotation is redone) and
-/// replaces its events and facts; reports the events added and removed, per root code.
+/// replaces its events (the GKG facts do not depend on the dictionaries and stay); reports the
+/// events added and removed, per root code.
 pub(crate) fn recode(args: RecodeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let reader = Store::open(&args.db)?;
@@ -350,7 +348,7 @@ pub(crate) fn recode(args: RecodeArgs) -> anyhow::Result<ExitCode> {
     reader.for_each_chunk(BATCH * 4, |chunk| {
         let ids: Vec<i64> = chunk.iter().map(|a| a.id).collect();
         let old = writer
-            .event_records(&ids)
+            .event_keys(&ids)
             .map_err(|e| dyad_store::StoreError(e.to_string()))?;
         let coded: Vec<Result<Recoded, String>> = pool.install(|| {
             chunk
@@ -369,7 +367,8 @@ pub(crate) fn recode(args: RecodeArgs) -> anyhow::Result<ExitCode> {
                     Ok(Recoded {
                         id: stored.id,
                         events: dyad::coding::event_records(&doc, lex, &events, &facts),
-                        gkg: dyad::gkg::record_of(&doc, &facts),
+                        // Dictionaries change events, not the article's GKG facts.
+                        gkg: None,
                     })
                 })
                 .collect()
@@ -387,8 +386,8 @@ pub(crate) fn recode(args: RecodeArgs) -> anyhow::Result<ExitCode> {
         for r in &done {
             articles += 1;
             let mut was: BTreeMap<EventKey, i64> = BTreeMap::new();
-            for v in old.get(&r.id).into_iter().flatten() {
-                *was.entry(key_of(v)).or_default() += 1;
+            for k in old.get(&r.id).into_iter().flatten() {
+                *was.entry(k.clone()).or_default() += 1;
                 before += 1;
             }
             for v in &r.events {
