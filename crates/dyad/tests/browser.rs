@@ -50,18 +50,7 @@ fn dashboard_in_chromium() {
     )
     .unwrap();
     let db = dir.join("s.db");
-    let ingest = Command::new(env!("CARGO_BIN_EXE_dyad"))
-        .args(["ingest", "--quiet", "--db"])
-        .arg(&db)
-        .arg(repo.join("data/sample/articles.jsonl"))
-        .arg(&hostile)
-        .output()
-        .unwrap();
-    assert!(
-        ingest.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ingest.stderr)
-    );
+    common::ingest_sample(&db, &[&hostile]);
     let server = common::serve(&db, &[]);
     let url = format!("http://{}/", server.addr);
     let artifacts = repo.join("target/test-artifacts");

@@ -6,7 +6,6 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Command;
 
 /// One HTTP/1.1 request; (status, headers, body).
 fn request(
@@ -72,18 +71,7 @@ fn api_and_dashboard() {
         r#"{"id":"hostile","date":"2024-05-01","title":"<img src=x onerror=alert(1)>","text":"Russia attacked Ukraine <script>alert(1)</script> near <a href=\"javascript:alert(2)\">Kharkiv</a>. The minister said \"<b onmouseover=alert(3)>we will respond</b> with all means available\"."}"#,
     )
     .unwrap();
-    let ingest = Command::new(env!("CARGO_BIN_EXE_dyad"))
-        .args(["ingest", "--quiet", "--db"])
-        .arg(&db)
-        .arg(common::repo().join("data/sample/articles.jsonl"))
-        .arg(&hostile)
-        .output()
-        .unwrap();
-    assert!(
-        ingest.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ingest.stderr)
-    );
+    common::ingest_sample(&db, &[&hostile]);
     let server = common::serve(&db, &["--token", "s3cret"]);
     let a = server.addr.as_str();
 

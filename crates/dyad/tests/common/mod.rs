@@ -85,3 +85,19 @@ pub fn serve(db: &Path, extra: &[&str]) -> Server {
         .to_string();
     Server { child, addr }
 }
+
+/// Ingests the sample articles and `more` files into the store `db`, failing on any error.
+pub fn ingest_sample(db: &Path, more: &[&Path]) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dyad"))
+        .args(["ingest", "--quiet", "--db"])
+        .arg(db)
+        .arg(repo().join("data/sample/articles.jsonl"))
+        .args(more)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
