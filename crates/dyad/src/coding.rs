@@ -10,8 +10,11 @@ use dyad_coder::timex::TimexType;
 use dyad_coder::{penn, Coded, Coder, Config, Context, Event, Focus, Found, Lexicon, Sent};
 use dyad_core::{cameo, plover, Date, Doc};
 use dyad_dict::{Diagnostic, Severity};
+use dyad_io::output::{
+    ActorOut, CodeLine, EntryOut, ErrorRecord, EventRecord, PatternOut, PloverOut, ProvenanceOut,
+    TextSpan, WhenOut,
+};
 use dyad_nlp::tagger::Upos;
-use serde_json::{json, Value};
 
 use crate::models::Models;
 
@@ -169,61 +172,91 @@ fn date_str(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
-fn origin_json(lex: &Lexicon, o: dyad_coder::Origin) -> Value {
-    json!({"file": lex.file(o), "line": o.line})
-}
-
-fn actor_json(doc: &Doc, lex: &Lexicon, a: &Option<dyad_coder::ActorRef>) -> Value {
-    match a {
-        None => Value::Null,
-        Some(a) => {
-            let mut v = json!({
-                "code": a.code,
-                "text": doc.text().get(a.span.range()).unwrap_or(""),
-                "span": [a.span.start, a.span.end],
-                "entries": a.entries.iter().map(|o| origin_json(lex, *o)).collect::<Vec<_>>(),
-            });
-            if let Some(rule) = a.resolved {
-                v["resolved"] = json!(rule);
-            }
-            if let Some(ant) = a.antecedent {
-                v["antecedent"] = json!({"text": doc.text().get(ant.range()).unwrap_or(""), "span": [ant.start, ant.end]});
-            }
-            v
-        }
+fn entry(lex: &Lexicon, o: dyad_coder::Origin) -> EntryOut {
+    EntryOut {
+        file: lex.file(o).to_string(),
+        line: o.line,
     }
 }
 
-/// One event as a JSON object (the `dyad code` record).
-pub fn event_json(doc: &Doc, lex: &Lexicon, s: &SentenceCoding, e: &Event, date: Date) -> Value {
+/// The text and span of `span` in the document.
+pub fn text_span(doc: &Doc, span: dyad_core::Span) -> TextSpan {
+    TextSpan {
+        text: doc.text().get(span.range()).unwrap_or("").to_string(),
+        span: [span.start as usize, span.end as usize],
+    }
+}
+
+fn actor_out(doc: &Doc, lex: &Lexicon, a: &Option<dyad_coder::ActorRef>) -> Option<ActorOut> {
+    let a = a.as_ref()?;
+    let TextSpan { text, span } = text_span(doc, a.span);
+    Some(ActorOut {
+        code: a.code.to_string(),
+        text,
+        span,
+        entries: a.entries.iter().map(|o| entry(lex, *o)).collect(),
+        resolved: a.resolved.map(str::to_string),
+        antecedent: a.antecedent.map(|ant| text_span(doc, ant)),
+        place: None,
+    })
+}
+
+/// One event as `dyad code` records it, without what the document's facts add (place, quote,
+/// a date stated in the clause): see [`event_record`].
+pub fn event_out(
+    doc: &Doc,
+    lex: &Lexicon,
+    s: &SentenceCoding,
+    e: &Event,
+    date: Date,
+) -> EventRecord {
     let info = cameo::event(&e.code);
-    let pl = plover::plover(&e.code);
     let pattern = e.pattern.map(|p| {
         let p = &lex.patterns[p as usize];
-        json!({"file": lex.file(p.origin), "line": p.origin.line, "pattern": p.text, "code": p.code})
+        PatternOut {
+            file: lex.file(p.origin).to_string(),
+            line: p.origin.line,
+            pattern: p.text.to_string(),
+            code: p.code.to_string(),
+        }
     });
-    json!({
-        "article": doc.article.id,
-        "sentence": s.sentence,
-        "date": date_str(date),
-        "source": actor_json(doc, lex, &e.source),
-        "target": actor_json(doc, lex, &e.target),
-        "cameo": e.code,
-        "name": info.map(|i| i.name),
-        "root": info.map(|i| i.root).or_else(|| e.code.get(..2)),
-        "quad": info.map(|i| i.quad_class.number()),
-        "goldstein": info.map(|i| (f64::from(i.goldstein) * 10.0).round() / 10.0),
-        "plover": pl.map(|p| json!({"type": p.event_type.as_str(), "mode": p.mode})),
-        "negated": e.negated,
-        "historical": e.when.is_some(),
-        "when": e.when.as_ref().map(|w| json!({"value": w.value, "text": doc.text().get(w.span.range()).unwrap_or(""), "span": [w.span.start, w.span.end]})),
-        "provenance": {
-            "verb": {"text": doc.text().get(e.trigger.span.range()).unwrap_or(""), "span": [e.trigger.span.start, e.trigger.span.end]},
-            "sentence_span": [s.sent.span.start, s.sent.span.end],
-            "pattern": pattern,
-            "rule": e.rule,
+    EventRecord {
+        article: doc.article.id.clone(),
+        sentence: s.sentence,
+        date: date_str(date),
+        source: actor_out(doc, lex, &e.source),
+        target: actor_out(doc, lex, &e.target),
+        cameo: e.code.to_string(),
+        name: info.map(|i| i.name.to_string()),
+        root: info
+            .map(|i| i.root)
+            .or_else(|| e.code.get(..2))
+            .map(str::to_string),
+        quad: info.map(|i| i.quad_class.number()),
+        goldstein: info.map(|i| (f64::from(i.goldstein) * 10.0).round() / 10.0),
+        plover: plover::plover(&e.code).map(|p| PloverOut {
+            event_type: p.event_type.as_str().to_string(),
+            mode: p.mode.map(str::to_string),
+        }),
+        negated: e.negated,
+        historical: e.when.is_some(),
+        when: e.when.as_ref().map(|w| {
+            let TextSpan { text, span } = text_span(doc, w.span);
+            WhenOut {
+                value: w.value.to_string(),
+                text,
+                span,
+            }
+        }),
+        provenance: ProvenanceOut {
+            verb: text_span(doc, e.trigger.span),
+            sentence_span: [s.sent.span.start as usize, s.sent.span.end as usize],
+            pattern,
+            rule: e.rule.map(str::to_string),
         },
-    })
+        quote: None,
+        place: None,
+    }
 }
 
 /// What `dyad code` makes of one document.
@@ -259,7 +292,7 @@ pub fn code_events(
     }
 }
 
-/// The `dyad code` record of one event: [`event_json`] with the place where it happened
+/// The `dyad code` record of one event: [`event_out`] with the place where it happened
 /// (from the document's [`crate::gkg::Facts`]: its resolved place names), the date its clause
 /// states, and the quote it was reported in.
 pub fn event_record(
@@ -269,22 +302,21 @@ pub fn event_record(
     e: &Event,
     date: Date,
     facts: &crate::gkg::Facts,
-) -> Value {
+) -> EventRecord {
     let (places, quotes) = (&facts.places, &facts.quotes);
-    let mut v = event_json(doc, lex, s, e, date);
+    let mut v = event_out(doc, lex, s, e, date);
     // An event reported inside a quote or reported speech: whose words they are.
     let t = e.trigger.span.start as usize;
-    v["quote"] = quotes
+    v.quote = quotes
         .iter()
         .filter(|q| q.span.0 <= t && t < q.span.1)
         .min_by_key(|q| q.span.1 - q.span.0)
-        .map_or(Value::Null, |q| crate::quotes::quote_json(doc, q));
-    v["place"] = crate::geo::event_place(places, s, e).map_or(Value::Null, |(p, rule)| {
-        crate::geo::place_json(doc, p, rule)
-    });
-    for (role, actor) in [("source", &e.source), ("target", &e.target)] {
-        if let Some(a) = actor {
-            v[role]["place"] = crate::geo::actor_place(doc, places, a);
+        .map(|q| crate::quotes::quote_out(doc, q));
+    v.place =
+        crate::geo::event_place(places, s, e).map(|(p, rule)| crate::geo::place_out(doc, p, rule));
+    for (out, actor) in [(&mut v.source, &e.source), (&mut v.target, &e.target)] {
+        if let (Some(out), Some(a)) = (out, actor) {
+            out.place = crate::geo::actor_place(doc, places, a);
         }
     }
     // The date the event's clause states ("met on Thursday"); more than a week before the
@@ -307,11 +339,12 @@ pub fn event_record(
             .min_by_key(|t| t.words.0.abs_diff(e.trigger.word));
         if let Some(t) = stated {
             let end = last_day(&t.value);
-            v["historical"] = json!(end.is_some_and(|d| d.add_days(7).is_some_and(|d| d < date)));
-            v["when"] = json!({
-                "value": t.value,
-                "text": doc.text().get(t.span.range()).unwrap_or(""),
-                "span": [t.span.start, t.span.end],
+            v.historical = end.is_some_and(|d| d.add_days(7).is_some_and(|d| d < date));
+            let TextSpan { text, span } = text_span(doc, t.span);
+            v.when = Some(WhenOut {
+                value: t.value.to_string(),
+                text,
+                span,
             });
         }
     }
@@ -344,8 +377,33 @@ fn last_day(value: &str) -> Option<Date> {
     }
 }
 
-/// Appends the `dyad code` JSONL records of one document: one line per event, or one error
-/// record (`no-date`, `bad-parse`).
+/// What `dyad code` writes for one document: one line per event, or one error record
+/// (`no-date`, `bad-parse`) when the document could not be coded.
+pub fn code_lines(
+    doc: &Doc,
+    lex: &Lexicon,
+    events: &DocEvents,
+    facts: &crate::gkg::Facts,
+) -> Vec<CodeLine> {
+    match events {
+        DocEvents::NoDate => vec![CodeLine::Error(ErrorRecord::for_doc(
+            doc,
+            "no-date",
+            "the article has no date: give --date YYYY-MM-DD",
+        ))],
+        DocEvents::BadParse(msg) => vec![CodeLine::Error(ErrorRecord::for_doc(
+            doc,
+            "bad-parse",
+            msg.as_str(),
+        ))],
+        DocEvents::Coded { .. } => event_records(doc, lex, events, facts)
+            .into_iter()
+            .map(|e| CodeLine::Event(Box::new(e)))
+            .collect(),
+    }
+}
+
+/// Appends the `dyad code` JSONL records of one document ([`code_lines`]).
 pub fn write_events_jsonl(
     buf: &mut Vec<u8>,
     doc: &Doc,
@@ -353,27 +411,10 @@ pub fn write_events_jsonl(
     events: &DocEvents,
     facts: &crate::gkg::Facts,
 ) -> std::io::Result<()> {
-    let error = |kind: &str, message: &str| json!({"article": doc.article.id, "origin": doc.article.origin, "error": kind, "message": message});
-    let mut line = |v: &Value| -> std::io::Result<()> {
-        serde_json::to_writer(&mut *buf, v)?;
-        buf.push(b'\n');
-        Ok(())
-    };
-    match events {
-        DocEvents::NoDate => line(&error(
-            "no-date",
-            "the article has no date: give --date YYYY-MM-DD",
-        )),
-        DocEvents::BadParse(msg) => line(&error("bad-parse", msg)),
-        DocEvents::Coded { date, codings } => {
-            for sc in codings {
-                for e in &sc.coded.events {
-                    line(&event_record(doc, lex, sc, e, *date, facts))?;
-                }
-            }
-            Ok(())
-        }
+    for line in code_lines(doc, lex, events, facts) {
+        dyad_io::output::write_line(buf, &line)?;
     }
+    Ok(())
 }
 
 /// The event records of a coded article, as [`write_events_jsonl`] writes them; none for an
@@ -383,7 +424,7 @@ pub fn event_records(
     lex: &Lexicon,
     events: &DocEvents,
     facts: &crate::gkg::Facts,
-) -> Vec<Value> {
+) -> Vec<EventRecord> {
     match events {
         DocEvents::Coded { date, codings } => codings
             .iter()

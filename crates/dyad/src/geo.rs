@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use dyad_core::Doc;
 use dyad_geo::{distance_km, Gazetteer, Mention, Place, Resolved};
+use dyad_io::output::PlaceOut;
 use rayon::prelude::*;
-use serde_json::Value;
 
 /// `dyad gazetteer …`.
 #[derive(Debug, clap::Subcommand)]
@@ -564,33 +564,38 @@ pub fn event_place<'p>(
         .map(|p| (p, "a place its sentence names"))
 }
 
-/// The JSON of an event's place for `dyad code`: name, GDELT type, kind, ISO and FIPS country,
-/// GDELT ADM1 code, coordinates, feature id, span and the rule that chose it.
-pub fn place_json(doc: &Doc, p: &PlaceMention, rule: &str) -> Value {
-    let mut v = gazetteer_place_json(p.resolved.place, rule);
-    v["text"] = doc.text().get(p.span.0..p.span.1).unwrap_or("").into();
-    v["span"] = serde_json::json!([p.span.0, p.span.1]);
-    v["resolved_by"] = p.resolved.rule.into();
-    v
+/// An event's place for `dyad code`: name, GDELT type, kind, ISO and FIPS country, GDELT ADM1
+/// code, coordinates, feature id, span and the rule that chose it.
+pub fn place_out(doc: &Doc, p: &PlaceMention, rule: &str) -> PlaceOut {
+    let mut out = gazetteer_place_out(p.resolved.place, rule);
+    out.text = Some(doc.text().get(p.span.0..p.span.1).unwrap_or("").to_string());
+    out.span = Some([p.span.0, p.span.1]);
+    out.resolved_by = Some(p.resolved.rule.to_string());
+    out
 }
 
-/// A gazetteer place as [`place_json`] writes it, without a mention (no text or span).
-fn gazetteer_place_json(index: u32, rule: &str) -> Value {
+/// A gazetteer place as [`place_out`] gives it, without a mention (no text or span).
+fn gazetteer_place_out(index: u32, rule: &str) -> PlaceOut {
     let gaz = Gazetteer::builtin();
     let place = &gaz.places[index as usize];
     let country = gaz.country(&place.country);
-    serde_json::json!({
-        "name": place.name,
-        "type": place.kind.gdelt_type(&place.country),
-        "kind": place.kind.as_str(),
-        "country": place.country,
-        "fips": country.map(|c| c.fips.as_str()),
-        "adm1": gaz.gdelt_adm1(place),
-        "lat": (f64::from(place.lat) * 1e4).round() / 1e4,
-        "lon": (f64::from(place.lon) * 1e4).round() / 1e4,
-        "feature_id": place.geonameid.map_or_else(|| place.id.clone(), |g| g.to_string()),
-        "rule": rule,
-    })
+    PlaceOut {
+        name: place.name.to_string(),
+        kind: place.kind.gdelt_type(&place.country),
+        feature: place.kind.as_str().to_string(),
+        country: place.country.to_string(),
+        fips: country.map(|c| c.fips.to_string()),
+        adm1: gaz.gdelt_adm1(place),
+        lat: (f64::from(place.lat) * 1e4).round() / 1e4,
+        lon: (f64::from(place.lon) * 1e4).round() / 1e4,
+        feature_id: place
+            .geonameid
+            .map_or_else(|| place.id.to_string(), |g| g.to_string()),
+        rule: rule.to_string(),
+        text: None,
+        span: None,
+        resolved_by: None,
+    }
 }
 
 /// CAMEO country codes that are not the country's ISO 3166 alpha-3 code.
@@ -606,7 +611,11 @@ const CAMEO_NOT_ISO: &[(&str, &str)] = &[
 /// An actor's place (GDELT's Actor1Geo and Actor2Geo): the most specific place named inside
 /// the actor's phrase or its antecedent's ("the mayor of Kharkiv", "Russian troops", "Russia");
 /// else the country its CAMEO code starts with; else null.
-pub fn actor_place(doc: &Doc, places: &[PlaceMention], actor: &dyad_coder::ActorRef) -> Value {
+pub fn actor_place(
+    doc: &Doc,
+    places: &[PlaceMention],
+    actor: &dyad_coder::ActorRef,
+) -> Option<PlaceOut> {
     use dyad_core::cameo::{self, ActorKind};
     let gaz = Gazetteer::builtin();
     // The country the actor's code starts with, as a gazetteer place.
@@ -643,9 +652,7 @@ pub fn actor_place(doc: &Doc, places: &[PlaceMention], actor: &dyad_coder::Actor
         .filter(|p| within(p, actor.span) || actor.antecedent.is_some_and(|a| within(p, a)))
         .min_by_key(rank)
     {
-        return place_json(doc, p, "named in the actor's phrase");
+        return Some(place_out(doc, p, "named in the actor's phrase"));
     }
-    country.map_or(Value::Null, |c| {
-        gazetteer_place_json(c, "the actor's country (its code)")
-    })
+    country.map(|c| gazetteer_place_out(c, "the actor's country (its code)"))
 }

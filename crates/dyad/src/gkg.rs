@@ -80,10 +80,10 @@ pub fn record_of(doc: &Doc, facts: &Facts) -> Value {
         .flatten()
         .map(|t| crate::time::timex_json(doc, t))
         .collect();
-    let quotes: Vec<Value> = facts
+    let quotes: Vec<dyad_io::output::QuoteOut> = facts
         .quotes
         .iter()
-        .map(|q| crate::quotes::quote_json(doc, q))
+        .map(|q| crate::quotes::quote_out(doc, q))
         .collect();
     let counts: Vec<Value> = facts
         .counts

@@ -131,20 +131,24 @@ pub fn run<T: Send, E: Send>(
         .thread_name(|i| format!("dyad-worker-{i}"))
         .build()
         .expect("building the worker pool");
-    let (tx, rx) = crossbeam_channel::bounded::<Vec<Record>>(2);
+    // Records travel one by one, and a batch is whatever has arrived, up to BATCH: a fast
+    // reader fills whole batches, while a slow stream (a pipe, a message queue) has each article
+    // annotated and written as soon as it arrives instead of waiting for a full batch.
+    let (tx, rx) = crossbeam_channel::bounded::<Record>(2 * BATCH);
     let mut stats = RunStats::default();
     thread::scope(|scope| {
         scope.spawn(move || {
-            let mut records = records;
-            loop {
-                let batch: Vec<Record> = records.by_ref().take(BATCH).collect();
-                if batch.is_empty() || tx.send(batch).is_err() {
+            for record in records {
+                if tx.send(record).is_err() {
                     break;
                 }
             }
         });
         // Dropping `rx` on an early return unblocks the reader thread, which then ends.
-        for mut batch in rx {
+        while let Ok(first) = rx.recv() {
+            let mut batch = Vec::with_capacity(BATCH);
+            batch.push(first);
+            batch.extend(rx.try_iter().take(BATCH - 1));
             let rendered: Vec<Option<T>> = pool.install(|| {
                 batch
                     .par_iter_mut()

@@ -15,7 +15,7 @@ use std::path::Path;
 use dyad_coder::{Rel, Sent};
 use dyad_core::Doc;
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Verbs that report speech.
 const SPEECH: &[&str] = &[
@@ -392,17 +392,19 @@ pub fn quotes_in(doc: &Doc, sents: &[&Sent]) -> Vec<Quote> {
     out
 }
 
-/// The JSON of one quote.
-pub fn quote_json(doc: &Doc, q: &Quote) -> Value {
+/// One quote as output records carry it.
+pub fn quote_out(doc: &Doc, q: &Quote) -> dyad_io::output::QuoteOut {
     let text = doc.text();
-    json!({
-        "text": text.get(q.span.0..q.span.1).unwrap_or(""),
-        "span": [q.span.0, q.span.1],
-        "direct": q.direct,
-        "speaker": q.speaker.map(|(a, b)| text.get(a..b).unwrap_or("")),
-        "speaker_span": q.speaker.map(|(a, b)| [a, b]),
-        "rule": q.rule,
-    })
+    dyad_io::output::QuoteOut {
+        text: text.get(q.span.0..q.span.1).unwrap_or("").to_string(),
+        span: [q.span.0, q.span.1],
+        direct: q.direct,
+        speaker: q
+            .speaker
+            .map(|(a, b)| text.get(a..b).unwrap_or("").to_string()),
+        speaker_span: q.speaker.map(|(a, b)| [a, b]),
+        rule: q.rule.to_string(),
+    }
 }
 
 /// Runs `dyad eval quotes`: quotes match one to one by overlapping span; a matched quote's

@@ -125,7 +125,7 @@ fn bad_records_give_exit_code_1_and_the_batch_goes_on() {
     for line in records.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         assert!(v["file"].as_str().is_some_and(|f| !f.is_empty()), "{line}");
-        assert!(v["kind"].is_string() && v["message"].is_string(), "{line}");
+        assert!(v["error"].is_string() && v["message"].is_string(), "{line}");
     }
     assert!(records.lines().count() >= 2, "{records}");
 }

@@ -114,25 +114,22 @@ fn golden_code_files() {
     let lex = dyad::coding::builtin_lexicon();
     check_dir(&dir, &|e| e == "jsonl" || e == "txt", &|input| {
         each_doc(input, |doc, out| {
-            let date = dyad::coding::article_date(doc, None).unwrap();
-            let codings = dyad::coding::code_doc(
+            // The records `dyad code` writes, through the same functions.
+            let events = dyad::coding::code_events(
                 doc,
                 lex,
                 dyad_coder::Config::default(),
                 dyad::coding::Parses::Own,
-                date,
-            )
-            .unwrap();
-            let sents: Vec<&dyad_coder::Sent> = codings.iter().map(|c| &c.sent).collect();
-            let facts = dyad::gkg::Facts::new(doc, &sents, Some(date));
-            for sc in &codings {
-                for e in &sc.coded.events {
-                    serde_json::to_writer(
-                        &mut *out,
-                        &dyad::coding::event_record(doc, lex, sc, e, date, &facts),
-                    )?;
-                    out.push(b'\n');
-                }
+                None,
+            );
+            let facts = dyad::coding::facts(doc, &events, None);
+            for line in dyad::coding::code_lines(doc, lex, &events, &facts) {
+                // Each line is a typed record that reads back to itself.
+                let mut buf = Vec::new();
+                dyad_io::output::write_line(&mut buf, &line)?;
+                let back: dyad_io::output::CodeLine = serde_json::from_slice(&buf).unwrap();
+                assert_eq!(back, line, "{}", String::from_utf8_lossy(&buf));
+                out.extend_from_slice(&buf);
             }
             Ok(())
         })

@@ -1,13 +1,14 @@
 //! Output record shapes: serialization lives here, not in the core types.
 //!
 //! [`AnnotatedArticle`] is what `dyad annotate --format jsonl` writes for one article, and
-//! [`ErrorRecord`] what it writes (to the errors file) for a record that could not be read.
+//! [`ErrorRecord`] what it writes (to the errors file) for a record that could not be read, and
+//! [`EventRecord`] (in a [`CodeLine`]) what `dyad code` writes per event.
 //! [`write_text`] renders the same information for a person to read.
 
 use std::io::{self, Write};
 
 use dyad_core::{Doc, RecordError, Span};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One token: its surface text and byte span `[start, end]` in the article text, and the
 /// models' annotation when they ran.
@@ -231,32 +232,253 @@ fn diagnostic(d: &dyad_core::Diagnostic) -> DiagnosticOut<'_> {
     }
 }
 
-/// A record that could not be read, as written to the errors file.
-#[derive(Debug, Serialize)]
-pub struct ErrorRecord<'a> {
+/// A record that produced no output, and why: a record that could not be read (written to the
+/// errors file) or an article that could not be coded (`no-date`, `bad-parse`: written in
+/// place of its events, and to the errors file). One shape for both, so that a consumer of a
+/// mixed stream tells records apart by the `error` key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRecord {
+    /// Stable error kind: a reader's (`malformed-json`, `oversize`, …) or the coder's
+    /// (`no-date`, `bad-parse`).
+    pub error: String,
     /// The file, or `-` for stdin.
-    pub file: &'a str,
+    pub file: String,
     /// 1-based line, for line-oriented formats.
     pub line: Option<u64>,
     /// The record id, when it could be read.
-    pub id: Option<&'a str>,
-    /// Stable error kind such as `malformed-json`.
-    pub kind: &'static str,
+    pub id: Option<String>,
     /// Human-readable reason.
-    pub message: &'a str,
+    pub message: String,
 }
 
-impl<'a> ErrorRecord<'a> {
+impl ErrorRecord {
     /// The output shape of a record error.
-    pub fn from_error(e: &'a RecordError) -> Self {
+    pub fn from_error(e: &RecordError) -> Self {
         ErrorRecord {
-            file: &e.file,
+            error: e.kind.as_str().to_string(),
+            file: e.file.clone(),
             line: e.line,
-            id: e.id.as_deref(),
-            kind: e.kind.as_str(),
-            message: &e.message,
+            id: e.id.clone(),
+            message: e.message.clone(),
         }
     }
+
+    /// The record of an article that was read but could not be processed: `kind` and
+    /// `message`, with the file and line taken from the article's origin (`path:line`).
+    pub fn for_doc(doc: &Doc, kind: &str, message: impl Into<String>) -> Self {
+        let origin = doc.article.origin.as_str();
+        let (file, line) = match origin.rsplit_once(':') {
+            Some((file, line)) if !file.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => {
+                (file, line.parse().ok())
+            }
+            _ => (origin, None),
+        };
+        ErrorRecord {
+            error: kind.to_string(),
+            file: file.to_string(),
+            line,
+            id: Some(doc.article.id.clone()),
+            message: message.into(),
+        }
+    }
+}
+
+/// Byte offsets `[start, end)` into the article text.
+pub type SpanOut = [usize; 2];
+
+/// A stretch of the article: its text and byte span.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextSpan {
+    /// `&article.text[span]`.
+    pub text: String,
+    /// Byte offsets `[start, end)`.
+    pub span: SpanOut,
+}
+
+/// Where a dictionary entry is written: file name and 1-based line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryOut {
+    /// The dictionary file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+}
+
+/// One event as `dyad code` writes it (a line of `events.jsonl`): the dyad, the CAMEO action
+/// with its scores, when and where it happened, whose words reported it, and its provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// The article id.
+    pub article: String,
+    /// 0-based sentence index in the article.
+    pub sentence: usize,
+    /// The event's date (`YYYY-MM-DD`): the article's publication date.
+    pub date: String,
+    /// The source actor, if any.
+    pub source: Option<ActorOut>,
+    /// The target actor, if any.
+    pub target: Option<ActorOut>,
+    /// The CAMEO event code (`036`).
+    pub cameo: String,
+    /// The CAMEO event name.
+    pub name: Option<String>,
+    /// The two-digit CAMEO root.
+    pub root: Option<String>,
+    /// QuadClass 1–4.
+    pub quad: Option<u8>,
+    /// Goldstein scale value, one decimal.
+    pub goldstein: Option<f64>,
+    /// The PLOVER type and mode the code maps to.
+    pub plover: Option<PloverOut>,
+    /// The act is negated ("did not meet").
+    pub negated: bool,
+    /// The clause states a date more than a week before the story.
+    pub historical: bool,
+    /// The date the clause states, as TIMEX3 value with its text and span.
+    pub when: Option<WhenOut>,
+    /// What fired: the verb, the sentence span, the verb pattern and the rule.
+    pub provenance: ProvenanceOut,
+    /// The quote or reported speech the event was reported in, if any.
+    pub quote: Option<QuoteOut>,
+    /// Where the event happened, if a place could be given.
+    pub place: Option<PlaceOut>,
+}
+
+/// An event's actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActorOut {
+    /// CAMEO actor code (`RUSGOV`).
+    pub code: String,
+    /// The actor's phrase in the text.
+    pub text: String,
+    /// Its byte span.
+    pub span: SpanOut,
+    /// The dictionary entries that gave the code.
+    pub entries: Vec<EntryOut>,
+    /// How the actor was resolved when it is not named in place (a pronoun, a title).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<String>,
+    /// The phrase a pronoun or title was resolved to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub antecedent: Option<TextSpan>,
+    /// The actor's place (GDELT's Actor1Geo/Actor2Geo).
+    pub place: Option<PlaceOut>,
+}
+
+/// A gazetteer place, with the mention that named it when there is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceOut {
+    /// The gazetteer name.
+    pub name: String,
+    /// GDELT's geo type (1 country, 2 US state, 3 US city, 4 world city, 5 world state).
+    #[serde(rename = "type")]
+    pub kind: u8,
+    /// `country`, `adm1`, `city` or `region`.
+    #[serde(rename = "kind")]
+    pub feature: String,
+    /// ISO 3166 alpha-2 country code.
+    pub country: String,
+    /// FIPS 10-4 country code.
+    pub fips: Option<String>,
+    /// GDELT ADM1 code (`TU07`).
+    pub adm1: String,
+    /// Latitude, 4 decimals.
+    pub lat: f64,
+    /// Longitude, 4 decimals.
+    pub lon: f64,
+    /// GeoNames id, else the gazetteer's own id.
+    pub feature_id: String,
+    /// Why this place was chosen for the event or actor.
+    pub rule: String,
+    /// The name as the text writes it (absent when the place comes from a code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The mention's byte span.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<SpanOut>,
+    /// How the name was resolved to this place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_by: Option<String>,
+}
+
+/// A quote or reported speech and its speaker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuoteOut {
+    /// The quoted words (inside the marks) or the reported clause.
+    pub text: String,
+    /// Their byte span.
+    pub span: SpanOut,
+    /// Between quotation marks.
+    pub direct: bool,
+    /// The speaker as the text names it.
+    pub speaker: Option<String>,
+    /// The speaker's byte span.
+    pub speaker_span: Option<SpanOut>,
+    /// How the speaker was found.
+    pub rule: String,
+}
+
+/// The PLOVER type and mode of an event code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PloverOut {
+    /// PLOVER event type (`CONSULT`).
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// PLOVER mode, where the crosswalk gives one.
+    pub mode: Option<String>,
+}
+
+/// A date stated in the text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhenOut {
+    /// TIMEX3 value (`2022-03-10`, `2014`).
+    pub value: String,
+    /// The date's words.
+    pub text: String,
+    /// Their byte span.
+    pub span: SpanOut,
+}
+
+/// Why an event was coded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProvenanceOut {
+    /// The verb (or noun) that triggered the event.
+    pub verb: TextSpan,
+    /// The sentence's byte span.
+    pub sentence_span: SpanOut,
+    /// The verb pattern that matched, if one did.
+    pub pattern: Option<PatternOut>,
+    /// The coding rule, where a rule rather than a pattern decided.
+    pub rule: Option<String>,
+}
+
+/// A verb pattern: where it is written, its text and the code it gives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatternOut {
+    /// The dictionary file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// The pattern as written.
+    pub pattern: String,
+    /// The CAMEO code it gives.
+    pub code: String,
+}
+
+/// One line of `dyad code`'s output: an event, or an article that could not be coded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CodeLine {
+    /// An article that produced no events because it could not be coded.
+    Error(ErrorRecord),
+    /// A coded event.
+    Event(Box<EventRecord>),
+}
+
+/// Writes a serializable record as one JSON line.
+pub fn write_line(out: &mut impl Write, record: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, record)?;
+    out.write_all(b"\n")
 }
 
 /// Writes one article as a JSON line.
@@ -378,4 +600,45 @@ pub fn write_conllu(out: &mut impl Write, doc: &Doc) -> io::Result<()> {
         writeln!(out)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dyad_core::Article;
+
+    fn check_origin(origin: &str, file: &str, line: Option<u64>) {
+        let mut article = Article::new("a1", "Text.");
+        article.origin = origin.to_string();
+        let r = ErrorRecord::for_doc(&Doc::new(article), "no-date", "no date");
+        assert_eq!((r.file.as_str(), r.line), (file, line), "{origin}");
+        assert_eq!(r.id.as_deref(), Some("a1"));
+    }
+
+    #[test]
+    fn error_record_splits_origin_into_file_and_line() {
+        check_origin("news.jsonl:12", "news.jsonl", Some(12));
+        check_origin("page.html", "page.html", None);
+        check_origin("POST /api/analyze", "POST /api/analyze", None);
+        check_origin("c:dir", "c:dir", None);
+        check_origin(":3", ":3", None);
+    }
+
+    #[test]
+    fn code_lines_read_back_as_the_right_variant() {
+        let error = r#"{"error":"no-date","file":"a.jsonl","line":1,"id":"a1","message":"m"}"#;
+        assert!(matches!(
+            serde_json::from_str::<CodeLine>(error).unwrap(),
+            CodeLine::Error(_)
+        ));
+        let event = r#"{"article":"a1","sentence":0,"date":"2022-03-10","source":null,
+            "target":null,"cameo":"036","name":null,"root":"03","quad":1,"goldstein":4.0,
+            "plover":null,"negated":false,"historical":false,"when":null,
+            "provenance":{"verb":{"text":"met","span":[7,10]},"sentence_span":[0,18],
+            "pattern":null,"rule":null},"quote":null,"place":null}"#;
+        match serde_json::from_str::<CodeLine>(event).unwrap() {
+            CodeLine::Event(e) => assert_eq!((e.cameo.as_str(), e.goldstein), ("036", Some(4.0))),
+            CodeLine::Error(e) => panic!("{e:?}"),
+        }
+    }
 }

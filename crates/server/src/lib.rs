@@ -359,15 +359,25 @@ async fn events(State(st): State<AppState>, Query(q): Query<HashMap<String, Stri
     let (offset, limit) = (filter.offset, filter.limit);
     let (events, total) = st
         .pool
-        .with(move |s| s.events(&filter).map_err(store_error))
+        .with(move |s| s.events_raw(&filter).map_err(store_error))
         .await?;
-    json_response(json!({
-        "total": total,
-        "total_is_lower_bound": total >= dyad_store::COUNT_CAP,
-        "offset": offset,
-        "limit": limit,
-        "events": events,
-    }))
+    /// A page of events; the records go out as stored, never parsed.
+    #[derive(serde::Serialize)]
+    struct Page {
+        total: u64,
+        total_is_lower_bound: bool,
+        offset: usize,
+        limit: usize,
+        events: Vec<Box<serde_json::value::RawValue>>,
+    }
+    Ok(Json(Page {
+        total,
+        total_is_lower_bound: total >= dyad_store::COUNT_CAP,
+        offset,
+        limit,
+        events,
+    })
+    .into_response())
 }
 
 /// Days as the API writes them, the mean Goldstein score to two decimals.

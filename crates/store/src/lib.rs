@@ -18,6 +18,7 @@
 use std::path::Path;
 
 use dyad_core::{Article, Published};
+use dyad_io::output::{ActorOut, EventRecord};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use serde_json::Value;
 
@@ -155,7 +156,7 @@ pub struct NewArticle {
     /// [`dyad_core::codec::encode`] of its annotated document.
     pub annotation: Vec<u8>,
     /// Its event records.
-    pub events: Vec<Value>,
+    pub events: Vec<EventRecord>,
     /// Its GKG record.
     pub gkg: Value,
 }
@@ -188,7 +189,7 @@ pub struct Recoded {
     /// Row id.
     pub id: i64,
     /// Its event records.
-    pub events: Vec<Value>,
+    pub events: Vec<EventRecord>,
     /// Its GKG record, when it changed (dictionaries change events, not GKG facts): `None`
     /// keeps the stored record and its places, quotes, counts and themes.
     pub gkg: Option<Value>,
@@ -477,10 +478,9 @@ fn insert_article(tx: &Transaction<'_>, a: &NewArticle) -> Result<Option<usize>>
 fn insert_codings(
     tx: &Transaction<'_>,
     id: i64,
-    events: &[Value],
+    events: &[EventRecord],
     gkg: Option<&Value>,
 ) -> Result<usize> {
-    let s = |v: &Value| v.as_str().map(str::to_owned);
     let mut ev = tx.prepare_cached(
         "INSERT INTO events (article, sentence, date, code, root, quad, goldstein, source,
                              target, lat, lon)
@@ -488,26 +488,31 @@ fn insert_codings(
     )?;
     let mut rec = tx.prepare_cached("INSERT INTO event_records (id, record) VALUES (?1, ?2)")?;
     let mut n = 0;
-    for e in events.iter().filter(|e| e.get("error").is_none()) {
+    fn code(a: &Option<ActorOut>) -> &str {
+        a.as_ref().map_or("", |a| a.code.as_str())
+    }
+    for e in events {
         ev.execute(params![
             id,
-            e["sentence"].as_i64().unwrap_or(0),
-            s(&e["date"]).unwrap_or_default(),
-            s(&e["cameo"]).unwrap_or_default(),
-            s(&e["root"]).unwrap_or_default(),
-            e["quad"].as_i64(),
-            e["goldstein"].as_f64(),
-            s(&e["source"]["code"]).unwrap_or_default(),
-            s(&e["target"]["code"]).unwrap_or_default(),
-            e["place"]["lat"].as_f64(),
-            e["place"]["lon"].as_f64(),
+            e.sentence as i64,
+            e.date,
+            e.cameo,
+            e.root.as_deref().unwrap_or_default(),
+            e.quad,
+            e.goldstein,
+            code(&e.source),
+            code(&e.target),
+            e.place.as_ref().map(|p| p.lat),
+            e.place.as_ref().map(|p| p.lon),
         ])?;
-        rec.execute(params![tx.last_insert_rowid(), e.to_string()])?;
+        let record = serde_json::to_string(e).expect("an event record serializes");
+        rec.execute(params![tx.last_insert_rowid(), record])?;
         n += 1;
     }
     let Some(gkg) = gkg else {
         return Ok(n);
     };
+    let s = |v: &Value| v.as_str().map(str::to_owned);
     let list = |k: &str| gkg[k].as_array().map_or(&[][..], Vec::as_slice);
     let span = |v: &Value, i: usize| v["span"][i].as_i64().unwrap_or(0);
     let mut st = tx.prepare_cached(

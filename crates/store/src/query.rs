@@ -3,6 +3,7 @@
 
 use rusqlite::types::ToSql;
 use rusqlite::OptionalExtension;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use crate::{Result, Store, StoreError};
@@ -273,7 +274,7 @@ impl Store {
     /// The events a filter selects, oldest first, each its `dyad code` record with the
     /// store's `event_id` and `article_id`; and how many the filter selects in all, counted up
     /// to [`COUNT_CAP`] (a total of `COUNT_CAP` means at least that many).
-    pub fn events(&self, filter: &Filter) -> Result<(Vec<Value>, u64)> {
+    pub fn events_raw(&self, filter: &Filter) -> Result<(Vec<Box<RawValue>>, u64)> {
         self.register_functions()?;
         let (clause, params) = filter.sql()?;
         let total: i64 = {
@@ -315,12 +316,31 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, article, record) = row?;
-            let mut v: Value = serde_json::from_str(&record)?;
-            v["event_id"] = json!(id);
-            v["article_id"] = json!(article);
-            out.push(v);
+            // The stored record as it is, with the two ids spliced in front: no parsing.
+            let body = record.trim_start().strip_prefix('{').ok_or_else(|| {
+                StoreError(format!(
+                    "store: event {id}: its record is not a JSON object"
+                ))
+            })?;
+            let sep = if body.trim_start().starts_with('}') {
+                ""
+            } else {
+                ","
+            };
+            let json = format!("{{\"event_id\":{id},\"article_id\":{article}{sep}{body}");
+            out.push(RawValue::from_string(json)?);
         }
         Ok((out, total as u64))
+    }
+
+    /// [`Store::events_raw`] with each record parsed.
+    pub fn events(&self, filter: &Filter) -> Result<(Vec<Value>, u64)> {
+        let (raw, total) = self.events_raw(filter)?;
+        let parsed = raw
+            .iter()
+            .map(|r| serde_json::from_str(r.get()))
+            .collect::<std::result::Result<_, _>>()?;
+        Ok((parsed, total))
     }
 
     /// Events per day for a filter, with their mean Goldstein score.

@@ -27,13 +27,20 @@ pub(crate) struct AnnotateArgs {
 
 pub(crate) fn annotate_cmd(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     let records = read::open(&args.inputs, &args.run.reader_config());
-    annotate(records, &args.run, Format::Jsonl)
+    annotate(records, &args.run, Format::Jsonl, reads_stdin(&args.inputs))
+}
+
+/// Whether standard input is among the inputs: then output is flushed after every article, so
+/// that dyad can sit in a pipe and answer each article as it comes.
+pub(crate) fn reads_stdin(inputs: &[PathBuf]) -> bool {
+    inputs.iter().any(|p| p.as_os_str() == "-")
 }
 
 pub(crate) fn annotate(
     records: Box<dyn Iterator<Item = Record> + Send>,
     args: &RunArgs,
     default_format: Format,
+    flush_each: bool,
 ) -> anyhow::Result<ExitCode> {
     let format = args.format.unwrap_or(default_format);
     if matches!(format, Format::Gdelt | Format::Parquet | Format::All) {
@@ -49,7 +56,7 @@ pub(crate) fn annotate(
         };
         written.map(|()| (buf, Vec::new()))
     };
-    annotate_with(records, args, None, None, render)
+    annotate_with(records, args, None, None, flush_each, render)
 }
 
 /// What a command renders per article: the bytes for standard output, and for the side file.
@@ -60,6 +67,7 @@ pub(crate) fn annotate_with(
     args: &RunArgs,
     main_out: Option<&Path>,
     side: Option<&Path>,
+    flush_each: bool,
     render: impl Fn(&Doc) -> io::Result<Rendered> + Sync,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
@@ -103,6 +111,9 @@ pub(crate) fn annotate_with(
             Ok((doc, rendered)) => {
                 let (main, extra) = rendered?;
                 out.write_all(&main)?;
+                if flush_each {
+                    out.flush()?;
+                }
                 if let Some(w) = side.as_mut() {
                     w.write_all(&extra)?;
                 }

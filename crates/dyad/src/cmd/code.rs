@@ -88,7 +88,15 @@ pub(crate) fn code(args: CodeArgs) -> anyhow::Result<ExitCode> {
         }
         Ok((buf, side))
     };
-    let code = annotate_with(records, &run, main_out.as_deref(), gkg.as_deref(), render)?;
+    let flush_each = crate::cmd::annotate::reads_stdin(&inputs);
+    let code = annotate_with(
+        records,
+        &run,
+        main_out.as_deref(),
+        gkg.as_deref(),
+        flush_each,
+        render,
+    )?;
     if let (Some(dir), Some((tsv, parquet))) = (&out, tables) {
         let formats = dyad::tables::Formats { tsv, parquet };
         let (e, m, g) = dyad::gdelt::write_tables(dir, formats)?;

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use dyad::pipeline::{self, Annotator, RunConfig};
 use dyad_core::{Doc, RecordError};
+use dyad_io::output::{ActorOut, EventRecord};
 use dyad_store::{NewArticle, Store};
-use serde_json::Value;
 
 use crate::RunArgs;
 
@@ -42,7 +42,7 @@ fn cut(s: &str, n: usize) -> String {
 }
 
 /// An article's events as an aligned table: source, event, target, place, date, sentence.
-fn table(doc: &Doc, events: &[Value]) -> String {
+fn table(doc: &Doc, events: &[EventRecord]) -> String {
     let title = doc.article.title.as_deref().unwrap_or("");
     let date = doc
         .article
@@ -53,32 +53,24 @@ fn table(doc: &Doc, events: &[Value]) -> String {
         o.push_str("  (no events)\n");
         return o;
     }
-    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
     let rows: Vec<[String; 6]> = events
         .iter()
         .map(|e| {
-            let actor = |a: &Value| {
-                if a.is_null() {
-                    "—".to_string()
-                } else {
-                    format!(
-                        "{} ({})",
-                        s(&a["code"]),
-                        cut(a["text"].as_str().unwrap_or(""), 22)
-                    )
-                }
+            let actor = |a: &Option<ActorOut>| match a {
+                None => "—".to_string(),
+                Some(a) => format!("{} ({})", a.code, cut(&a.text, 22)),
             };
-            let span = &e["provenance"]["sentence_span"];
-            let sentence = match (span[0].as_u64(), span[1].as_u64()) {
-                (Some(a), Some(b)) => doc.text().get(a as usize..b as usize).unwrap_or(""),
-                _ => "",
-            };
+            let [a, b] = e.provenance.sentence_span;
+            let sentence = doc.text().get(a..b).unwrap_or("");
             [
-                actor(&e["source"]),
-                cut(&format!("{} {}", s(&e["cameo"]), s(&e["name"])), 34),
-                actor(&e["target"]),
-                cut(e["place"]["name"].as_str().unwrap_or(""), 16),
-                s(&e["date"]),
+                actor(&e.source),
+                cut(
+                    &format!("{} {}", e.cameo, e.name.as_deref().unwrap_or("")),
+                    34,
+                ),
+                actor(&e.target),
+                cut(e.place.as_ref().map_or("", |p| p.name.as_str()), 16),
+                e.date.clone(),
                 format!("“{}”", cut(sentence, 60)),
             ]
         })
@@ -111,6 +103,7 @@ pub(crate) fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             Box::new(records.into_iter()),
             run,
             crate::Format::Text,
+            false,
         );
     }
     let lex = dyad::coding::builtin_lexicon();

@@ -13,7 +13,7 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 use dyad::pipeline::{self, Annotator, RunConfig};
 use dyad_core::{Doc, RecordError};
-use dyad_io::output;
+use dyad_io::output::{self, ActorOut, EventRecord};
 use dyad_io::read;
 use dyad_store::{EventKey, Filter, NewArticle, Recoded, Store};
 use rayon::prelude::*;
@@ -316,13 +316,13 @@ pub(crate) fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn key_of(v: &Value) -> EventKey {
-    let s = |x: &Value| x.as_str().unwrap_or("").to_string();
+fn key_of(e: &EventRecord) -> EventKey {
+    let code = |a: &Option<ActorOut>| a.as_ref().map_or(String::new(), |a| a.code.clone());
     (
-        v["sentence"].as_i64().unwrap_or(0),
-        s(&v["source"]["code"]),
-        s(&v["cameo"]),
-        s(&v["target"]["code"]),
+        e.sentence as i64,
+        code(&e.source),
+        e.cameo.clone(),
+        code(&e.target),
     )
 }
 
