@@ -77,8 +77,7 @@ pub fn penn_lemma(word: &str, tag: &str) -> String {
     } else {
         Upos::Noun
     };
-    Models::builtin()
-        .lemmatizer
+    Models::builtin_lemmatizer()
         .lemma(word, upos, tag)
         .to_lowercase()
 }
@@ -449,6 +448,43 @@ pub fn facts(doc: &Doc, events: &DocEvents, fallback: Option<Date>) -> crate::gk
             crate::gkg::Facts::new(doc, &sents, date)
         }
         _ => crate::gkg::Facts::of(doc, date),
+    }
+}
+
+/// The facts event records need (places, quotes, dates; no counts), as recoding a stored
+/// article uses them: its GKG record is kept.
+pub fn event_facts(doc: &Doc, events: &DocEvents, fallback: Option<Date>) -> crate::gkg::Facts {
+    let date = article_date(doc, fallback);
+    let DocEvents::Coded { codings, .. } = events else {
+        return crate::gkg::Facts::default();
+    };
+    if codings.iter().all(|c| c.coded.events.is_empty()) {
+        return crate::gkg::Facts::default();
+    }
+    if codings.len() != doc.sentences.len() {
+        return crate::gkg::Facts::of(doc, date);
+    }
+    let sents: Vec<&Sent> = codings.iter().map(|c| &c.sent).collect();
+    // Time expressions only where there are events to date.
+    let timexes = match date {
+        Some(d) => codings
+            .iter()
+            .map(|c| {
+                if c.coded.events.is_empty() {
+                    Vec::new()
+                } else {
+                    dyad_coder::timex::find(&c.sent, d)
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    crate::gkg::Facts {
+        places: crate::geo::places(doc),
+        quotes: crate::quotes::quotes_in(doc, &sents),
+        timexes,
+        counts: Vec::new(),
+        date,
     }
 }
 

@@ -69,6 +69,19 @@ impl Models {
     pub fn builtin() -> &'static Models {
         MODELS.get_or_init(Models::load)
     }
+
+    /// The built-in lemmatizer alone: the built-in models' when they are loaded, else one
+    /// loaded by itself, so that coding a stored annotation (which lemmatizes only titles and
+    /// supplied parses) does not load the tagger, parser and recognizer.
+    pub fn builtin_lemmatizer() -> &'static Lemmatizer {
+        static LEMMATIZER: OnceLock<Lemmatizer> = OnceLock::new();
+        match MODELS.get() {
+            Some(models) => &models.lemmatizer,
+            None => LEMMATIZER.get_or_init(|| {
+                Lemmatizer::from_bytes(LEMMAS_BYTES).expect("embedded lemmatizer is valid")
+            }),
+        }
+    }
 }
 
 /// Reusable buffers for annotating one sentence at a time.

@@ -363,7 +363,7 @@ pub(crate) fn recode(args: RecodeArgs) -> anyhow::Result<ExitCode> {
                         dyad::coding::Parses::Own,
                         date,
                     );
-                    let facts = dyad::coding::facts(&doc, &events, date);
+                    let facts = dyad::coding::event_facts(&doc, &events, date);
                     Ok(Recoded {
                         id: stored.id,
                         events: dyad::coding::event_records(&doc, lex, &events, &facts),
