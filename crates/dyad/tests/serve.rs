@@ -173,3 +173,49 @@ fn api_and_dashboard() {
     assert!(codes.contains(&429), "{codes:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Answers are kept only while the store is unchanged: an ingest by another process while the
+/// server runs shows up in the next answer, with or without the cache.
+#[test]
+fn cached_answers_follow_the_store() {
+    let dir = std::env::temp_dir().join(format!("dyad-serve-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("s.db");
+    let more = dir.join("more.jsonl");
+    std::fs::write(
+        &more,
+        r#"{"id":"later","date":"2024-06-01","text":"Russia attacked Ukraine near Kharkiv on Saturday."}"#,
+    )
+    .unwrap();
+    common::ingest_sample(&db, &[]);
+    for extra in [&[][..], &["--no-cache"][..]] {
+        let server = common::serve(&db, extra);
+        let a = server.addr.as_str();
+        let (_, before) = get(a, "/api/stats");
+        let (_, again) = get(a, "/api/stats");
+        assert_eq!(before, again, "{extra:?}");
+        let (_, page) = get(a, "/api/events?limit=1000");
+        common::ingest_sample(&db, &[&more]);
+        let (_, after) = get(a, "/api/stats");
+        assert_ne!(
+            before, after,
+            "{extra:?}: stats did not change after an ingest"
+        );
+        let (_, page_after) = get(a, "/api/events?limit=1000");
+        let n = |p: &serde_json::Value| p["events"].as_array().unwrap().len();
+        assert!(n(&page_after) > n(&page), "{extra:?}");
+        assert!(page_after["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["article"] == "later"));
+        // Back to the store before this round, for the next one.
+        drop(server);
+        std::fs::remove_file(&db).unwrap();
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        common::ingest_sample(&db, &[]);
+    }
+}

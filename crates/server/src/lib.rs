@@ -50,6 +50,8 @@ pub struct Config {
     pub max_body: usize,
     /// Requests per second per client address (0: no limit); bursts of twice as many.
     pub rate: u32,
+    /// Keep the responses of read endpoints until the store changes.
+    pub cache: bool,
 }
 
 /// An API error: status, stable code, message.
@@ -153,8 +155,105 @@ impl Limiter {
     }
 }
 
+/// The responses of `GET /api/…`, kept until the store changes: a dashboard asks the same
+/// questions again and again (every visitor's first page), and a stored answer costs a hash
+/// lookup instead of a query. Whether the store changed is asked of SQLite on every request
+/// (`PRAGMA data_version` on a connection of the cache's own), so an answer is never stale.
+struct Cache {
+    watch: Mutex<Store>,
+    entries: Mutex<(i64, HashMap<String, Cached>)>,
+}
+
+#[derive(Clone)]
+struct Cached {
+    content_type: Option<HeaderValue>,
+    body: Bytes,
+}
+
+/// Entries kept at most (the cache is emptied when it is full) and the largest body kept.
+const CACHE_ENTRIES: usize = 4096;
+const CACHE_BODY: usize = 2 << 20;
+
+impl Cache {
+    fn version(&self) -> Option<i64> {
+        let watch = self.watch.lock().unwrap_or_else(|p| p.into_inner());
+        watch.data_version().ok()
+    }
+
+    fn get(&self, version: i64, key: &str) -> Option<Cached> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        (entries.0 == version)
+            .then(|| entries.1.get(key).cloned())
+            .flatten()
+    }
+
+    fn put(&self, version: i64, key: String, value: Cached) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.0 != version {
+            // Another version was seen since this answer was computed: keep only the newest.
+            if version < entries.0 {
+                return;
+            }
+            *entries = (version, HashMap::new());
+        }
+        if entries.1.len() >= CACHE_ENTRIES {
+            entries.1.clear();
+        }
+        entries.1.insert(key, value);
+    }
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").finish_non_exhaustive()
+    }
+}
+
+/// Answers a read request from the cache, or runs it and keeps a successful answer.
+async fn cached(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(cache) = state.cache.clone() else {
+        return next.run(req).await;
+    };
+    if req.method() != axum::http::Method::GET || !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let Some(version) = cache.version() else {
+        return next.run(req).await;
+    };
+    let key = req.uri().to_string();
+    if let Some(hit) = cache.get(version, &key) {
+        let mut resp = hit.body.into_response();
+        if let Some(ct) = hit.content_type {
+            resp.headers_mut().insert(header::CONTENT_TYPE, ct);
+        }
+        return resp;
+    }
+    let resp = next.run(req).await;
+    if resp.status() != StatusCode::OK {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let body = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => return ApiError::internal(format!("reading a response: {e}")).into_response(),
+    };
+    if body.len() <= CACHE_BODY {
+        let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
+        cache.put(
+            version,
+            key,
+            Cached {
+                content_type,
+                body: body.clone(),
+            },
+        );
+    }
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
 #[derive(Clone)]
 struct AppState {
+    cache: Option<Arc<Cache>>,
     pool: Arc<Pool>,
     analyzer: Arc<dyn Analyzer>,
     token: Option<Arc<str>>,
@@ -171,7 +270,18 @@ const OPENAPI_JSON: &str = include_str!("../assets/openapi.json");
 /// The API's routes over a store (checked to open), for [`serve`] and for tests.
 pub fn router(config: &Config, analyzer: Arc<dyn Analyzer>) -> Result<Router, String> {
     let first = Store::open_read_only(&config.db).map_err(|e| e.to_string())?;
+    let cache = if config.cache {
+        let watch = Store::open_read_only(&config.db).map_err(|e| e.to_string())?;
+        let version = watch.data_version().map_err(|e| e.to_string())?;
+        Some(Arc::new(Cache {
+            watch: Mutex::new(watch),
+            entries: Mutex::new((version, HashMap::new())),
+        }))
+    } else {
+        None
+    };
     let state = AppState {
+        cache,
         pool: Arc::new(Pool {
             db: config.db.clone(),
             idle: Mutex::new(vec![first]),
@@ -215,6 +325,7 @@ pub fn router(config: &Config, analyzer: Arc<dyn Analyzer>) -> Result<Router, St
             ApiError::new(StatusCode::NOT_FOUND, "not-found", "no such endpoint")
         })
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body))
+        .layer(middleware::from_fn_with_state(state.clone(), cached))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state))
 }

@@ -272,6 +272,14 @@ impl Store {
         Ok(())
     }
 
+    /// SQLite's `data_version` of this connection: it changes when another connection commits,
+    /// so a reader can tell that what it read before may be stale.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// The schema version.
     pub fn schema_version(&self) -> Result<u32> {
         let v: Option<i64> = self

@@ -28,6 +28,10 @@ pub(crate) struct ServeArgs {
     /// Requests per second per client address (0: no limit); bursts of twice as many.
     #[arg(long, default_value_t = 2000)]
     rate: u32,
+    /// Answer every request from the store; by default the answers of read endpoints are
+    /// kept until the store changes.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Annotates and codes a posted article as `dyad code` does.
@@ -76,6 +80,7 @@ pub(crate) fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         token,
         max_body: args.max_body,
         rate: args.rate,
+        cache: !args.no_cache,
     };
     let analyzer = Arc::new(Pipeline {
         annotator: Annotator::new(),
