@@ -178,6 +178,10 @@ enum InputFormatArg {
     Html,
     /// PETRARCH/TABARI XML records.
     Petrarch,
+    /// WARC web archive records (CC-NEWS): the HTML pages of `response` records.
+    Warc,
+    /// RSS or Atom feeds: one article per item.
+    Feed,
 }
 
 #[derive(Debug, clap::Args)]
@@ -221,6 +225,8 @@ impl RunArgs {
             InputFormatArg::Jsonl => InputFormat::Jsonl,
             InputFormatArg::Html => InputFormat::Html,
             InputFormatArg::Petrarch => InputFormat::Petrarch,
+            InputFormatArg::Warc => InputFormat::Warc,
+            InputFormatArg::Feed => InputFormat::Feed,
         };
         ReaderConfig {
             max_article_bytes: self.max_article_bytes,

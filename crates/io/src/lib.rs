@@ -1,8 +1,11 @@
 //! Sources and sinks: bytes in, [`dyad_core::Doc`] records out, and the output record shapes.
 //!
-//! Input: paths (files, directories, `-` for stdin) and their bytes. Output: a stream of
-//! `Result<Doc, RecordError>`: one bad record becomes a [`dyad_core::RecordError`] naming the file
-//! and line, and the stream goes on.
+//! Input: paths (files, directories, `-` for stdin) and their bytes: text, JSONL, HTML, PETRARCH
+//! XML, WARC web archives and RSS/Atom feeds, each also gzip- or zstd-compressed (see
+//! [`read`]). Output: a stream of `Result<Doc, RecordError>`: one bad record becomes a
+//! [`dyad_core::RecordError`] naming the file and line (or record), and the stream goes on.
+//! Records passed over on purpose (a WARC `request`, a feed item without text) are counted in a
+//! [`read::Skips`].
 //!
 //! ```
 //! use dyad_io::read::{read_bytes, InputFormat, ReaderConfig};

@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -26,8 +27,29 @@ pub(crate) struct AnnotateArgs {
 }
 
 pub(crate) fn annotate_cmd(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
-    let records = read::open(&args.inputs, &args.run.reader_config());
-    annotate(records, &args.run, Format::Jsonl, reads_stdin(&args.inputs))
+    let skips = Arc::new(read::Skips::new());
+    let records = read::open_with_skips(&args.inputs, &args.run.reader_config(), &skips);
+    let code = annotate(records, &args.run, Format::Jsonl, reads_stdin(&args.inputs))?;
+    report_skips(&skips, args.run.quiet);
+    Ok(code)
+}
+
+/// Says on stderr which records the readers passed over on purpose, by reason (WARC requests,
+/// non-HTML responses, feed items without text): they are not errors, but not lost silently.
+pub(crate) fn report_skips(skips: &read::Skips, quiet: bool) {
+    if quiet || skips.total() == 0 {
+        return;
+    }
+    let reasons: Vec<String> = skips
+        .summary()
+        .into_iter()
+        .map(|(reason, n)| format!("{n} {reason}"))
+        .collect();
+    eprintln!(
+        "dyad: skipped {} records: {}",
+        skips.total(),
+        reasons.join(", ")
+    );
 }
 
 /// Whether standard input is among the inputs: then output is flushed after every article, so

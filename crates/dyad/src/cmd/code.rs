@@ -69,7 +69,8 @@ pub(crate) fn code(args: CodeArgs) -> anyhow::Result<ExitCode> {
             )
         }
     };
-    let records = read::open(&inputs, &run.reader_config());
+    let skips = std::sync::Arc::new(read::Skips::new());
+    let records = read::open_with_skips(&inputs, &run.reader_config(), &skips);
     let lex: &dyad_coder::Lexicon = &lex;
     let with_gkg = gkg.is_some();
     let render = move |doc: &Doc| -> io::Result<Rendered> {
@@ -97,6 +98,7 @@ pub(crate) fn code(args: CodeArgs) -> anyhow::Result<ExitCode> {
         flush_each,
         render,
     )?;
+    crate::cmd::annotate::report_skips(&skips, run.quiet);
     if let (Some(dir), Some((tsv, parquet))) = (&out, tables) {
         let formats = dyad::tables::Formats { tsv, parquet };
         let (e, m, g) = dyad::gdelt::write_tables(dir, formats)?;

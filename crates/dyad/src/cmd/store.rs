@@ -193,18 +193,21 @@ pub(crate) fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let seen = Store::open(&args.db)?;
     let skipped = Arc::new(AtomicU64::new(0));
     let skipped_reader = Arc::clone(&skipped);
-    let records = read::open(&args.inputs, &run.reader_config()).filter(move |r| match r {
-        Ok(doc) => {
-            let stored = seen
-                .contains(doc.article.url.as_deref(), doc.text())
-                .unwrap_or(false);
-            if stored {
-                skipped_reader.fetch_add(1, Ordering::Relaxed);
+    let skips = Arc::new(read::Skips::new());
+    let records = read::open_with_skips(&args.inputs, &run.reader_config(), &skips).filter(
+        move |r| match r {
+            Ok(doc) => {
+                let stored = seen
+                    .contains(doc.article.url.as_deref(), doc.text())
+                    .unwrap_or(false);
+                if stored {
+                    skipped_reader.fetch_add(1, Ordering::Relaxed);
+                }
+                !stored
             }
-            !stored
-        }
-        Err(_) => true,
-    });
+            Err(_) => true,
+        },
+    );
     let render = |doc: &Doc| -> (NewArticle, bool) {
         let events = dyad::coding::code_events(doc, lex, config, dyad::coding::Parses::Own, date);
         let facts = dyad::coding::facts(doc, &events, date);
@@ -309,6 +312,7 @@ pub(crate) fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
             args.db.display()
         );
     }
+    crate::cmd::annotate::report_skips(&skips, run.quiet);
     Ok(if stats.failed > 0 {
         ExitCode::from(1)
     } else {

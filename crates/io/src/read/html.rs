@@ -165,7 +165,7 @@ fn find_string<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 /// The text of the whole body, without scripts and styles.
-fn body_text(html: &str) -> String {
+pub(crate) fn body_text(html: &str) -> String {
     let doc = Document::from(html);
     doc.select("script, style, noscript, template").remove();
     let body = doc.select("body");
@@ -178,7 +178,7 @@ fn body_text(html: &str) -> String {
 }
 
 /// Normalizes extracted text: lines trimmed, paragraphs separated by exactly one blank line.
-fn paragraphs(text: &str) -> String {
+pub(crate) fn paragraphs(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank = false;
     for line in text.lines() {

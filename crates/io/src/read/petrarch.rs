@@ -25,7 +25,7 @@ use quick_xml::XmlVersion;
 use super::source::{invalid_utf8, io_message, lowercase_first, parse_date};
 use super::Record;
 
-type XmlReader<R> = Reader<BufReader<LossyUtf8<R>>>;
+pub(crate) type XmlReader<R> = Reader<BufReader<LossyUtf8<R>>>;
 
 /// The records of a PETRARCH XML stream.
 pub(crate) struct Records<R> {
@@ -473,7 +473,7 @@ fn attributes(e: &BytesStart) -> Result<Vec<(String, String)>, String> {
 }
 
 /// The text of an entity or character reference; an unknown entity is kept as written.
-fn resolve(r: &BytesRef) -> String {
+pub(crate) fn resolve(r: &BytesRef) -> String {
     let name: &str = r;
     match name {
         "amp" => return "&".to_string(),
@@ -489,7 +489,7 @@ fn resolve(r: &BytesRef) -> String {
     }
 }
 
-fn new_reader<R: Read>(input: BufReader<LossyUtf8<R>>) -> XmlReader<R> {
+pub(crate) fn new_reader<R: Read>(input: BufReader<LossyUtf8<R>>) -> XmlReader<R> {
     let mut reader = Reader::from_reader(input);
     let config = reader.config_mut();
     config.trim_text(false);
@@ -556,6 +556,11 @@ impl<R: Read> LossyUtf8<R> {
             self.lines_passed += 1;
         }
         self.lines_passed + 1
+    }
+
+    /// Decoded bytes handed out so far.
+    pub fn emitted(&self) -> u64 {
+        self.emitted
     }
 
     /// Reads and decodes the next chunk of input into `out`.

@@ -4,11 +4,12 @@
 use std::collections::VecDeque;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use dyad_core::{RecordError, RecordErrorKind};
 
 use super::source::{self, io_message, Source};
-use super::{InputFormat, ReaderConfig, Record};
+use super::{Kind, ReaderConfig, Record, Skips};
 
 type Stream = Box<dyn Iterator<Item = Record> + Send>;
 
@@ -16,15 +17,17 @@ type Stream = Box<dyn Iterator<Item = Record> + Send>;
 pub(crate) struct Inputs {
     inputs: std::vec::IntoIter<PathBuf>,
     config: ReaderConfig,
+    skips: Arc<Skips>,
     walk: Option<Walk>,
     current: Option<Stream>,
 }
 
 impl Inputs {
-    pub fn new(inputs: Vec<PathBuf>, config: ReaderConfig) -> Inputs {
+    pub fn new(inputs: Vec<PathBuf>, config: ReaderConfig, skips: Arc<Skips>) -> Inputs {
         Inputs {
             inputs: inputs.into_iter(),
             config,
+            skips,
             walk: None,
             current: None,
         }
@@ -36,10 +39,7 @@ impl Inputs {
             file: path.display().to_string(),
             id,
         };
-        let format = match self.config.format {
-            InputFormat::Auto => InputFormat::from_extension(path),
-            f => f,
-        };
+        let kind = Kind::of_file(path, self.config.format);
         let file = match File::open(path) {
             Ok(file) => file,
             Err(e) => {
@@ -48,7 +48,7 @@ impl Inputs {
             }
         };
         let size = file.metadata().ok().map(|m| m.len());
-        source::records(source, file, size, format, &self.config)
+        source::records(source, file, size, kind, &self.config, &self.skips)
     }
 
     fn open_stdin(&self) -> Stream {
@@ -56,12 +56,14 @@ impl Inputs {
             file: "-".to_string(),
             id: "-".to_string(),
         };
+        let kind = Kind::of_stdin(self.config.format);
         source::records(
             source,
             std::io::stdin(),
             None,
-            self.config.format,
+            kind,
             &self.config,
+            &self.skips,
         )
     }
 }
