@@ -227,11 +227,172 @@ fn tone_field(t: &Value) -> String {
     )
 }
 
+/// What the tables take from an article: GDELT's source name and document identifier, its
+/// length and its tone.
 struct Article {
     source: String,
     url: String,
     len: usize,
     tone: f64,
+}
+
+impl Article {
+    /// The article `id` from its GKG record's `source`, `url`, `length` and tone: the source
+    /// name is the source, else the URL's host, else the id; the identifier the URL, else the id.
+    fn new(id: &str, source: String, url: String, len: usize, tone: f64) -> Article {
+        let host = url
+            .split("://")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .unwrap_or("")
+            .to_string();
+        Article {
+            source: if !source.is_empty() {
+                source
+            } else if !host.is_empty() {
+                host
+            } else {
+                id.to_string()
+            },
+            url: if url.is_empty() { id.to_string() } else { url },
+            len,
+            tone,
+        }
+    }
+}
+
+type GroupKey = (String, String, String, String);
+
+impl EventLine {
+    /// The key events are grouped by: source, target, code and day.
+    fn key(&self) -> GroupKey {
+        let actor_code =
+            |a: &Option<ActorLine>| a.as_ref().map_or(String::new(), |a| a.code.clone());
+        (
+            actor_code(&self.source),
+            actor_code(&self.target),
+            self.cameo.clone(),
+            self.date.clone(),
+        )
+    }
+
+    /// The record as one report of its event.
+    fn report(&self) -> Report {
+        Report {
+            article: self.article.clone(),
+            sentence: self.sentence,
+            date: compact(&self.date),
+            offsets: [
+                self.source.as_ref().map(|a| a.span[0]),
+                self.target.as_ref().map(|a| a.span[0]),
+                self.provenance.verb.span.map(|s| s[0]),
+            ],
+            rule: self.provenance.rule.is_some(),
+        }
+    }
+
+    /// The Events row of which the record is the first report.
+    fn into_group(self) -> Group {
+        let actor = |a: &Option<ActorLine>| match a {
+            Some(a) => {
+                let mut f = actor_fields(&a.code, &a.text);
+                f.extend(geo_fields(a.place.as_ref()));
+                f
+            }
+            None => {
+                let mut f = vec![String::new(); 10];
+                f.extend(geo_fields(None));
+                f
+            }
+        };
+        let report = self.report();
+        Group {
+            actor1: actor(&self.source),
+            actor2: actor(&self.target),
+            action_geo: geo_fields(self.place.as_ref()),
+            date: self.date,
+            code: self.cameo,
+            reports: vec![report],
+        }
+    }
+}
+
+/// The Events row of a group of reports; `global_id` empty for none.
+fn events_row(global_id: String, g: &Group, art: &dyn Fn(&str) -> Article) -> Vec<String> {
+    let reports = &g.reports;
+    let first = &reports[0];
+    let date = g.date.as_str();
+    let code = g.code.as_str();
+    let info = cameo::event(code);
+    let ids: std::collections::BTreeSet<&str> =
+        reports.iter().map(|r| r.article.as_str()).collect();
+    let sources: std::collections::BTreeSet<String> = ids.iter().map(|a| art(a).source).collect();
+    let root = reports.iter().any(|r| r.sentence == 0);
+    let mut row: Vec<String> = vec![
+        global_id,
+        compact(date),
+        compact(date).get(..6).unwrap_or("").to_string(),
+        compact(date).get(..4).unwrap_or("").to_string(),
+        fraction_date(date),
+    ];
+    row.extend_from_slice(&g.actor1[..10]);
+    row.extend_from_slice(&g.actor2[..10]);
+    row.extend([
+        u8::from(root).to_string(),
+        code.to_string(),
+        code.get(..3).unwrap_or(code).to_string(),
+        code.get(..2).unwrap_or(code).to_string(),
+        info.map_or(String::new(), |i| i.quad_class.number().to_string()),
+        info.map_or(String::new(), |i| format!("{:.1}", i.goldstein)),
+        reports.len().to_string(),
+        sources.len().to_string(),
+        ids.len().to_string(),
+        format!(
+            "{:.4}",
+            reports.iter().map(|r| art(&r.article).tone).sum::<f64>() / reports.len() as f64
+        ),
+    ]);
+    row.extend_from_slice(&g.actor1[10..]);
+    row.extend_from_slice(&g.actor2[10..]);
+    row.extend_from_slice(&g.action_geo);
+    row.push(format!("{}000000", compact(date)));
+    row.push(clean(&art(&first.article).url));
+    row
+}
+
+/// The facts of one article that its events' rows carry: what its GKG record gives the
+/// tables (`source`, `url`, `length` and the tone as that record rounds it).
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFacts {
+    /// The article's source name, if given.
+    pub source: Option<String>,
+    /// Its URL, if given.
+    pub url: Option<String>,
+    /// Its text's length in bytes.
+    pub len: usize,
+    /// Its tone, rounded to 4 decimals as the GKG record writes it.
+    pub tone: f64,
+}
+
+/// The Events row (61 fields, GDELT's formats) of one event record reported once, in the
+/// article `facts` describes: the row `dyad code --out` writes for an event no other sentence
+/// or article of the run reports, without its GLOBALEVENTID (an empty field), which numbers
+/// the events of a whole run.
+pub fn single_event_row(record: &Value, facts: &ArticleFacts) -> anyhow::Result<Vec<String>> {
+    let r = EventLine::deserialize(record).context("not an event record")?;
+    anyhow::ensure!(r.error.is_none(), "an error record, not an event");
+    let group = r.into_group();
+    let id = group.reports[0].article.clone();
+    let art = |_: &str| {
+        Article::new(
+            &id,
+            facts.source.clone().unwrap_or_default(),
+            facts.url.clone().unwrap_or_default(),
+            facts.len,
+            facts.tone,
+        )
+    };
+    Ok(events_row(String::new(), &group, &art))
 }
 
 /// Writes `events.tsv`, `mentions.tsv` and `gkg.tsv` in `dir` from `dir/events.jsonl` and
@@ -259,30 +420,13 @@ pub fn write_tables(dir: &Path, formats: Formats) -> anyhow::Result<(usize, usiz
     }
     let art = |id: &str| -> Article {
         let (source, url, len, tone) = articles.get(id).cloned().unwrap_or_default();
-        let host = url
-            .split("://")
-            .nth(1)
-            .and_then(|r| r.split('/').next())
-            .unwrap_or("")
-            .to_string();
-        Article {
-            source: if !source.is_empty() {
-                source
-            } else if !host.is_empty() {
-                host
-            } else {
-                id.to_string()
-            },
-            url: if url.is_empty() { id.to_string() } else { url },
-            len,
-            tone,
-        }
+        Article::new(id, source, url, len, tone)
     };
     // Events grouped by (source, target, code, day), in order of first report. A group keeps
     // its first report's fields as GDELT writes them and a few numbers per report, not the
     // records: memory grows with the events, not with the bytes of their records.
-    let mut order: Vec<(String, String, String, String)> = Vec::new();
-    let mut groups: FxHashMap<(String, String, String, String), Group> = FxHashMap::default();
+    let mut order: Vec<GroupKey> = Vec::new();
+    let mut groups: FxHashMap<GroupKey, Group> = FxHashMap::default();
     for (n, line) in open("events.jsonl")?.lines().enumerate() {
         let line = line?;
         let r: EventLine = serde_json::from_str(&line)
@@ -290,52 +434,12 @@ pub fn write_tables(dir: &Path, formats: Formats) -> anyhow::Result<(usize, usiz
         if r.error.is_some() {
             continue;
         }
-        let actor_code =
-            |a: &Option<ActorLine>| a.as_ref().map_or(String::new(), |a| a.code.clone());
-        let key = (
-            actor_code(&r.source),
-            actor_code(&r.target),
-            r.cameo.clone(),
-            r.date.clone(),
-        );
-        let report = Report {
-            article: r.article.clone(),
-            sentence: r.sentence,
-            date: compact(&r.date),
-            offsets: [
-                r.source.as_ref().map(|a| a.span[0]),
-                r.target.as_ref().map(|a| a.span[0]),
-                r.provenance.verb.span.map(|s| s[0]),
-            ],
-            rule: r.provenance.rule.is_some(),
-        };
+        let key = r.key();
         match groups.get_mut(&key) {
-            Some(g) => g.reports.push(report),
+            Some(g) => g.reports.push(r.report()),
             None => {
-                let actor = |a: &Option<ActorLine>| match a {
-                    Some(a) => {
-                        let mut f = actor_fields(&a.code, &a.text);
-                        f.extend(geo_fields(a.place.as_ref()));
-                        f
-                    }
-                    None => {
-                        let mut f = vec![String::new(); 10];
-                        f.extend(geo_fields(None));
-                        f
-                    }
-                };
                 order.push(key.clone());
-                groups.insert(
-                    key,
-                    Group {
-                        actor1: actor(&r.source),
-                        actor2: actor(&r.target),
-                        action_geo: geo_fields(r.place.as_ref()),
-                        date: r.date,
-                        code: r.cameo,
-                        reports: vec![report],
-                    },
-                );
+                groups.insert(key, r.into_group());
             }
         }
     }
@@ -344,47 +448,9 @@ pub fn write_tables(dir: &Path, formats: Formats) -> anyhow::Result<(usize, usiz
     for (id, key) in order.iter().enumerate() {
         let g = &groups[key];
         let reports = &g.reports;
-        let first = &reports[0];
         let global_id = id + 1;
-        let date = g.date.as_str();
-        let code = g.code.as_str();
-        let info = cameo::event(code);
-        let ids: std::collections::BTreeSet<&str> =
-            reports.iter().map(|r| r.article.as_str()).collect();
-        let sources: std::collections::BTreeSet<String> =
-            ids.iter().map(|a| art(a).source).collect();
-        let root = reports.iter().any(|r| r.sentence == 0);
-        let added = format!("{}000000", compact(date));
-        let mut row: Vec<String> = vec![
-            global_id.to_string(),
-            compact(date),
-            compact(date).get(..6).unwrap_or("").to_string(),
-            compact(date).get(..4).unwrap_or("").to_string(),
-            fraction_date(date),
-        ];
-        row.extend_from_slice(&g.actor1[..10]);
-        row.extend_from_slice(&g.actor2[..10]);
-        row.extend([
-            u8::from(root).to_string(),
-            code.to_string(),
-            code.get(..3).unwrap_or(code).to_string(),
-            code.get(..2).unwrap_or(code).to_string(),
-            info.map_or(String::new(), |i| i.quad_class.number().to_string()),
-            info.map_or(String::new(), |i| format!("{:.1}", i.goldstein)),
-            reports.len().to_string(),
-            sources.len().to_string(),
-            ids.len().to_string(),
-            format!(
-                "{:.4}",
-                reports.iter().map(|r| art(&r.article).tone).sum::<f64>() / reports.len() as f64
-            ),
-        ]);
-        row.extend_from_slice(&g.actor1[10..]);
-        row.extend_from_slice(&g.actor2[10..]);
-        row.extend_from_slice(&g.action_geo);
-        row.push(added.clone());
-        row.push(clean(&art(&first.article).url));
-        events.row(row)?;
+        let added = format!("{}000000", compact(&g.date));
+        events.row(events_row(global_id.to_string(), g, &art))?;
         for r in reports {
             let a = art(&r.article);
             let offset = |x: Option<u64>| x.map_or(String::new(), |o| o.to_string());

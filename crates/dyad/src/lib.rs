@@ -23,6 +23,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod bench;
 pub mod coding;
 pub mod counts;

@@ -105,6 +105,33 @@ impl Table {
     }
 }
 
+/// One column of a table as an Arrow array of its kind, from fields in GDELT's format: an
+/// empty field is null. The error is the first field that is not a number of the kind.
+pub fn column_array(kind: Kind, cells: &[String]) -> Result<ArrayRef, String> {
+    Ok(match kind {
+        Kind::Int => Arc::new(
+            cells
+                .iter()
+                .map(|s| (!s.is_empty()).then(|| s.parse::<i64>().map_err(|_| s.clone())))
+                .map(Option::transpose)
+                .collect::<Result<Int64Array, String>>()?,
+        ),
+        Kind::Float => Arc::new(
+            cells
+                .iter()
+                .map(|s| (!s.is_empty()).then(|| s.parse::<f64>().map_err(|_| s.clone())))
+                .map(Option::transpose)
+                .collect::<Result<Float64Array, String>>()?,
+        ),
+        Kind::Str => Arc::new(
+            cells
+                .iter()
+                .map(|s| (!s.is_empty()).then_some(s.as_str()))
+                .collect::<StringArray>(),
+        ),
+    })
+}
+
 /// Which files [`TableWriter`] writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Formats {
@@ -139,35 +166,13 @@ impl ParquetOut {
             .zip(self.schema.fields())
         {
             let cells = std::mem::take(column);
-            let bad = |s: &str| {
+            let array = column_array(kind, &cells).map_err(|s| {
                 anyhow::anyhow!(
                     "{}: column {} holds {s:?}, not a number",
                     self.path.display(),
                     field.name()
                 )
-            };
-            let array: ArrayRef = match kind {
-                Kind::Int => Arc::new(
-                    cells
-                        .iter()
-                        .map(|s| (!s.is_empty()).then(|| s.parse::<i64>().map_err(|_| bad(s))))
-                        .map(Option::transpose)
-                        .collect::<anyhow::Result<Int64Array>>()?,
-                ),
-                Kind::Float => Arc::new(
-                    cells
-                        .iter()
-                        .map(|s| (!s.is_empty()).then(|| s.parse::<f64>().map_err(|_| bad(s))))
-                        .map(Option::transpose)
-                        .collect::<anyhow::Result<Float64Array>>()?,
-                ),
-                Kind::Str => Arc::new(
-                    cells
-                        .iter()
-                        .map(|s| (!s.is_empty()).then_some(s.as_str()))
-                        .collect::<StringArray>(),
-                ),
-            };
+            })?;
             arrays.push(array);
         }
         let batch = RecordBatch::try_new(self.schema.clone(), arrays)?;
