@@ -250,3 +250,31 @@ pub fn read_bytes_with_skips(
     let input = Cursor::new(bytes.to_vec());
     source::records(source, input, size, kind, config, skips).collect()
 }
+
+/// One record as the readers' tests compare it: id, origin, text, metadata, extra fields and
+/// diagnostics on one line, or the error.
+#[cfg(test)]
+pub(crate) fn render_record(record: &Record) -> String {
+    match record {
+        Ok(doc) => {
+            let a = &doc.article;
+            let mut s = format!("{} @{} {:?}", a.id, a.origin, a.text);
+            for (field, value) in [("url", &a.url), ("source", &a.source), ("title", &a.title)] {
+                if let Some(v) = value {
+                    s += &format!(" {field}={v:?}");
+                }
+            }
+            if let Some(p) = a.published {
+                s += &format!(" date={p}");
+            }
+            for (k, v) in &a.extra {
+                s += &format!(" +{k}={v}");
+            }
+            for d in &doc.diagnostics {
+                s += &format!(" [{}: {}]", d.code, d.message);
+            }
+            s
+        }
+        Err(e) => format!("error {e}"),
+    }
+}

@@ -589,34 +589,11 @@ mod tests {
     fn check(input: &str, expect: &[&str]) {
         let skips = Arc::new(Skips::new());
         let records = Records::new(input.as_bytes(), "in.rss".to_string(), 200, skips.clone());
-        let mut got: Vec<String> = records.map(|r| render(&r)).collect();
+        let mut got: Vec<String> = records.map(|r| crate::read::render_record(&r)).collect();
         for (reason, n) in skips.summary() {
             got.push(format!("skipped {n}: {reason}"));
         }
         assert_eq!(got, expect);
-    }
-
-    fn render(record: &Record) -> String {
-        match record {
-            Ok(doc) => {
-                let a = &doc.article;
-                let mut s = format!("{} @{} {:?}", a.id, a.origin, a.text);
-                for (field, value) in [("url", &a.url), ("source", &a.source), ("title", &a.title)]
-                {
-                    if let Some(v) = value {
-                        s += &format!(" {field}={v:?}");
-                    }
-                }
-                if let Some(p) = a.published {
-                    s += &format!(" date={p}");
-                }
-                for d in &doc.diagnostics {
-                    s += &format!(" [{}: {}]", d.code, d.message);
-                }
-                s
-            }
-            Err(e) => format!("error {e}"),
-        }
     }
 
     #[test]

@@ -269,34 +269,8 @@ mod tests {
     /// Reads `input` as `in.jsonl` and renders every record on one line.
     fn check(input: &str, expect: &[&str]) {
         let records = Records::new(input.as_bytes(), "in.jsonl".to_string(), 200);
-        let got: Vec<String> = records.map(|r| render(&r)).collect();
+        let got: Vec<String> = records.map(|r| crate::read::render_record(&r)).collect();
         assert_eq!(got, expect);
-    }
-
-    fn render(record: &Record) -> String {
-        match record {
-            Ok(doc) => {
-                let a = &doc.article;
-                let mut s = format!("{} @{} {:?}", a.id, a.origin, a.text);
-                for (field, value) in [("url", &a.url), ("source", &a.source), ("title", &a.title)]
-                {
-                    if let Some(v) = value {
-                        s += &format!(" {field}={v:?}");
-                    }
-                }
-                if let Some(p) = a.published {
-                    s += &format!(" date={p}");
-                }
-                for (k, v) in &a.extra {
-                    s += &format!(" +{k}={v}");
-                }
-                for d in &doc.diagnostics {
-                    s += &format!(" [{}: {}]", d.code, d.message);
-                }
-                s
-            }
-            Err(e) => format!("error {e}"),
-        }
     }
 
     #[test]
@@ -424,7 +398,7 @@ mod tests {
         let records: Vec<_> =
             Records::new(&b"{\"text\":\"caf\xe9\"}"[..], "in.jsonl".to_string(), 200).collect();
         assert_eq!(
-            render(&records[0]),
+            crate::read::render_record(&records[0]),
             "in.jsonl:1 @in.jsonl:1 \"caf\u{fffd}\" [invalid-utf8: 1 byte of invalid utf-8 replaced with U+FFFD]"
         );
     }
